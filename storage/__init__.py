@@ -1,0 +1,10 @@
+"""Storage: SQLAlchemy models and the only code that talks SQL."""
+
+from storage.articles import Article, Republication, UrlAlias
+from storage.base import Base
+from storage.feeds import Feed, FeedEntry
+from storage.pages import Page
+from storage.runs import CrawlRun
+from storage.sources import Source
+
+__all__ = ["Article", "Base", "CrawlRun", "Feed", "FeedEntry", "Page", "Republication", "Source", "UrlAlias"]

@@ -1,0 +1,150 @@
+"""Canonical articles, their URL aliases and their republications elsewhere."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.base import Base, UTCDateTime, utcnow
+from storage.upsert import upsert
+
+KINDS = ("full", "excerpt", "edited")
+ATTRIBUTIONS = ("correct", "missing", "wrong", "intermediary")
+
+
+class Article(Base):
+    """The canonical article: the original of a story, on its partner blog."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    updated: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    language: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    text_hash: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UrlAlias(Base):
+    """Another URL of a canonical article: a short link, a URL with tracking parameters..."""
+
+    __tablename__ = "url_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Republication(Base):
+    """A page elsewhere that republishes a canonical article, and what it claims about its source."""
+
+    __tablename__ = "republications"
+    __table_args__ = (
+        CheckConstraint("kind IN ('full', 'excerpt', 'edited')", name="kind"),
+        CheckConstraint("attribution IN ('correct', 'missing', 'wrong', 'intermediary')", name="attribution"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    site: Mapped[str] = mapped_column(String(255), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    claimed_source_host: Mapped[str | None] = mapped_column(String(255))
+    claimed_author: Mapped[str | None] = mapped_column(Text)
+    attribution: Mapped[str] = mapped_column(String(16))
+    via: Mapped[str | None] = mapped_column(Text)
+    containment: Mapped[float | None] = mapped_column(Float)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def public_article_id(url: str) -> str:
+    """A stable public id for the article first stored at `url`: the same on every database."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+def upsert_article(
+    session: Session,
+    *,
+    url: str,
+    source_id: int,
+    page_id: int | None,
+    title: str | None,
+    author: str | None,
+    published: datetime | None,
+    updated: datetime | None,
+    language: str | None,
+    text: str,
+    text_hash: str,
+) -> tuple[int, bool]:
+    """Create or refresh the canonical article at `url`. Returns (id, created)."""
+    existing = session.scalar(select(Article.id).where(Article.url == url))
+    now = utcnow()
+    article_id = upsert(
+        session,
+        Article.__table__,  # type: ignore[arg-type]
+        {
+            "public_id": public_article_id(url),
+            "url": url,
+            "source_id": source_id,
+            "page_id": page_id,
+            "title": title,
+            "author": author,
+            "published": published,
+            "updated": updated,
+            "language": language,
+            "text": text,
+            "text_hash": text_hash,
+            "created_at": now,
+            "updated_at": now,
+        },
+        conflict=["url"],
+        update=["source_id", "page_id", "title", "author", "published", "updated", "language", "text",
+                "text_hash", "updated_at"],
+    )
+    return int(article_id), existing is None
+
+
+def add_alias(session: Session, *, url: str, article_id: int) -> None:
+    """Record `url` as another address of an article (idempotent)."""
+    upsert(
+        session,
+        UrlAlias.__table__,  # type: ignore[arg-type]
+        {"url": url, "article_id": article_id, "created_at": utcnow()},
+        conflict=["url"],
+        update=["article_id"],
+        returning=None,
+    )
+
+
+def list_articles(session: Session) -> list[Article]:
+    """Every canonical article, newest first, then by URL (a stable order)."""
+    return list(session.scalars(select(Article).order_by(Article.published.desc(), Article.url)))
+
+
+def aliases_by_article(session: Session) -> dict[int, list[str]]:
+    """Alias URLs of every article, sorted."""
+    out: dict[int, list[str]] = {}
+    for url, article_id in session.execute(select(UrlAlias.url, UrlAlias.article_id).order_by(UrlAlias.url)):
+        out.setdefault(article_id, []).append(url)
+    return out
+
+
+def republications_by_article(session: Session) -> dict[int, list[Republication]]:
+    """Republications of every article, by URL."""
+    out: dict[int, list[Republication]] = {}
+    for rep in session.scalars(select(Republication).order_by(Republication.url)):
+        out.setdefault(rep.article_id, []).append(rep)
+    return out

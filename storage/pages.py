@@ -1,0 +1,146 @@
+"""Fetched pages: the raw body, compressed, and the state of its processing.
+
+Raw bodies are kept so that an extractor upgrade needs a reprocess, not a re-crawl.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, func, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.base import Base, UTCDateTime, utcnow
+from storage.upsert import upsert
+
+# Processing states of a page.
+FETCHED = "fetched"  # body stored, not yet processed
+PROCESSED = "processed"  # extracted and stored as an article or a republication candidate
+SKIPPED = "skipped"  # not an article (no main text, a listing...), with the reason in `error`
+FAILED = "failed"  # the fetch failed (HTTP error, network error), with the reason in `error`
+
+
+class Page(Base):
+    """A fetched URL: one row per normalised URL, whatever the number of fetches."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
+    status: Mapped[int | None] = mapped_column(Integer)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    content_type: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    hints: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def raw_body(self) -> bytes:
+        """The body as fetched (decompressed)."""
+        return zlib.decompress(self.body) if self.body else b""
+
+
+def body_digest(body: bytes) -> str:
+    """The hash that identifies a body's bytes."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def store_fetched_page(
+    session: Session,
+    *,
+    url: str,
+    final_url: str,
+    source_id: int | None,
+    status: int,
+    content_type: str | None,
+    etag: str | None,
+    last_modified: str | None,
+    body: bytes,
+    hints: dict[str, Any] | None = None,
+) -> tuple[int, bool]:
+    """Store a fetched page body. Returns (page id, whether the body changed since the last fetch).
+
+    An unchanged body keeps the page's processing state, so a re-crawl does not redo work.
+    """
+    digest = body_digest(body)
+    previous = session.execute(select(Page.id, Page.body_hash, Page.state).where(Page.url == url)).first()
+    changed = previous is None or previous.body_hash != digest or previous.state == FAILED
+    values: dict[str, Any] = {
+        "url": url,
+        "final_url": final_url,
+        "source_id": source_id,
+        "status": status,
+        "fetched_at": utcnow(),
+        "content_type": content_type,
+        "etag": etag,
+        "last_modified": last_modified,
+        "body": zlib.compress(body, 6),
+        "body_hash": digest,
+        "hints": hints or {},
+    }
+    update_cols = list(values)
+    if changed:
+        values.update(state=FETCHED, error=None, processed_at=None)
+        update_cols += ["state", "error", "processed_at"]
+    else:
+        values.update(state=previous.state if previous else FETCHED)
+    page_id = upsert(session, Page.__table__, values, conflict=["url"], update=update_cols)  # type: ignore[arg-type]
+    return int(page_id), changed
+
+
+def record_page_failure(
+    session: Session, *, url: str, source_id: int | None, status: int | None, error: str
+) -> int:
+    """Record a failed fetch on its page, with the reason; a stored body is kept."""
+    return int(
+        upsert(
+            session,
+            Page.__table__,  # type: ignore[arg-type]
+            {"url": url, "source_id": source_id, "status": status, "fetched_at": utcnow(),
+             "state": FAILED, "error": error, "hints": {}},
+            conflict=["url"],
+            update=["status", "fetched_at", "state", "error"],
+        )
+    )
+
+
+def mark_page(session: Session, *, page_id: int, state: str, error: str | None = None) -> None:
+    """Set the processing state of a page."""
+    session.execute(
+        update(Page).where(Page.id == page_id).values(state=state, error=error, processed_at=utcnow())
+    )
+
+
+def page_ids_to_process(session: Session, *, all_pages: bool = False) -> list[int]:
+    """Ids of pages waiting for processing (or of every page with a body, to reprocess)."""
+    stmt = select(Page.id).where(Page.body.is_not(None)).order_by(Page.id)
+    if not all_pages:
+        stmt = stmt.where(Page.state == FETCHED)
+    return list(session.scalars(stmt))
+
+
+def iter_pages(session: Session, ids: list[int]) -> Iterator[Page]:
+    """The pages of `ids`, in id order."""
+    for chunk_start in range(0, len(ids), 200):
+        chunk = ids[chunk_start : chunk_start + 200]
+        yield from session.scalars(select(Page).where(Page.id.in_(chunk)).order_by(Page.id))
+
+
+def page_by_url(session: Session, url: str) -> Page | None:
+    """The page stored for a normalised URL."""
+    return session.scalars(select(Page).where(Page.url == url)).first()
+
+
+def count_pages_by_state(session: Session) -> dict[str, int]:
+    """How many pages are in each state."""
+    return dict(session.execute(select(Page.state, func.count()).group_by(Page.state)).tuples().all())
