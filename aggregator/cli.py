@@ -1,0 +1,236 @@
+"""The `aggregator` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aggregator.settings import Settings
+
+app = typer.Typer(
+    name="aggregator",
+    help=(
+        "Crawl partner blogs and the sites that republish them into one canonical article per story.\n\n"
+        "The database is AGGREGATOR_DATABASE_URL (default: sqlite:///aggregator.db in the current "
+        "directory); --database-url overrides it. Proxies come from http_proxy/https_proxy/no_proxy."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema: create and migrate.", no_args_is_help=True)
+sources_app = typer.Typer(help="The sites to crawl: import from YAML, list.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(sources_app, name="sources")
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option("--database-url", envvar="AGGREGATOR_DATABASE_URL", help="SQLAlchemy URL of the database."),
+]
+
+
+def _db(url: str | None) -> str:
+    return url or Settings.from_env().database_url
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+def _require_schema(database_url: str) -> None:
+    from alembic.script import ScriptDirectory
+
+    from storage.migrations import alembic_config, current_revision
+
+    try:
+        current = current_revision(database_url)
+    except Exception as exc:
+        raise _fail(f"cannot open the database {database_url}: {exc}") from exc
+    head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+    if current != head:
+        state = "is empty" if current is None else f"is at revision {current}, not {head}"
+        raise _fail(f"the database {state}: run `aggregator db upgrade` first")
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: DatabaseOption = None, revision: str = "head") -> None:
+    """Create or migrate the schema to the latest revision (same as `alembic upgrade head`)."""
+    from storage.migrations import current_revision, upgrade
+
+    url = _db(database_url)
+    upgrade(url, revision)
+    typer.echo(f"database at revision {current_revision(url)}")
+
+
+@db_app.command("current")
+def db_current(database_url: DatabaseOption = None) -> None:
+    """Print the schema revision of the database."""
+    from storage.migrations import current_revision
+
+    typer.echo(current_revision(_db(database_url)) or "empty")
+
+
+@sources_app.command("import")
+def sources_import(
+    file: Annotated[Path, typer.Argument(help="YAML sources file (see README).", exists=True, dir_okay=False)],
+    database_url: DatabaseOption = None,
+) -> None:
+    """Add or update the sources of a YAML file. Re-importing updates, never duplicates.
+
+    The whole file is validated first: a bad file changes nothing.
+    """
+    from aggregator.sources_file import SourcesFileError, parse_sources
+    from storage.engine import session_scope
+    from storage.feeds import upsert_feed
+    from storage.sources import upsert_source
+
+    url = _db(database_url)
+    _require_schema(url)
+    try:
+        specs = parse_sources(file.read_text(encoding="utf-8"))
+    except SourcesFileError as exc:
+        typer.secho(f"error: {file} is not a valid sources file:", fg=typer.colors.RED, err=True)
+        for problem in exc.problems:
+            typer.echo(f"  - {problem}", err=True)
+        raise typer.Exit(2) from exc
+    except UnicodeDecodeError as exc:
+        raise _fail(f"{file} is not UTF-8 text: {exc}", 2) from exc
+    with session_scope(url) as session:
+        for spec in specs:
+            source_id = upsert_source(
+                session, host=spec.host, name=spec.name, home_url=spec.home, role=spec.role,
+                language=spec.language, sitemap_urls=list(spec.sitemaps),
+            )
+            for feed_url in spec.feeds:
+                upsert_feed(session, source_id=source_id, url=feed_url)
+    typer.echo(f"imported {len(specs)} source(s) from {file}")
+
+
+@sources_app.command("list")
+def sources_list(
+    database_url: DatabaseOption = None,
+    output_format: Annotated[str, typer.Option("--format", help="table or jsonl")] = "table",
+) -> None:
+    """List the sources with their role, language and feeds."""
+    from storage.engine import session_scope
+    from storage.feeds import feeds_of
+    from storage.sources import list_sources
+
+    url = _db(database_url)
+    _require_schema(url)
+    with session_scope(url) as session:
+        rows = [
+            {"host": s.host, "name": s.name, "role": s.role, "language": s.language, "home": s.home_url,
+             "feeds": [f.url for f in feeds_of(session, s.id)], "sitemaps": list(s.sitemap_urls or [])}
+            for s in list_sources(session)
+        ]
+    if output_format == "jsonl":
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if output_format != "table":
+        raise _fail("--format must be table or jsonl", 2)
+    if not rows:
+        typer.echo("no sources: add some with `aggregator sources import FILE`")
+        return
+    width = max(len(r["host"]) for r in rows)
+    for r in rows:
+        feeds = ", ".join(r["feeds"]) or "(no feed: sitemaps and listing pages)"
+        typer.echo(f"{r['host']:<{width}}  {r['role']:<11}  {r['language'] or '-':<5}  {r['name']}  feeds: {feeds}")
+
+
+def _print_summary(summary: dict[str, object]) -> None:
+    errors = summary.get("errors", 0)
+    by_kind = summary.get("errors_by_kind") or {}
+    detail = f" ({', '.join(f'{k}: {v}' for k, v in sorted(by_kind.items()))})" if by_kind else ""  # type: ignore[attr-defined]
+    typer.echo(
+        f"crawl finished ({summary.get('finish_reason', '?')}): "
+        f"{summary.get('pages_fetched', 0)} pages fetched, "
+        f"{summary.get('feeds_polled', 0)} feeds polled ({summary.get('feeds_not_modified', 0)} not modified), "
+        f"articles: {summary.get('articles_new', 0)} new, {summary.get('articles_updated', 0)} updated; "
+        f"{summary.get('republisher_pages', 0)} republisher pages; "
+        f"{summary.get('pages_skipped', 0)} pages skipped; "
+        f"errors: {errors}{detail}"
+    )
+
+
+@app.command()
+def crawl(
+    source: Annotated[list[str] | None, typer.Option("--source", help="Only this host (repeatable).")] = None,
+    database_url: DatabaseOption = None,
+    jobs: Annotated[int, typer.Option(help="Processes for extraction (0: one per core).")] = 0,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every request.")] = False,
+) -> None:
+    """Fetch the sources' feeds, sitemaps and listing pages, then extract and store articles.
+
+    Errors (dead hosts, HTTP errors, broken feeds) are recorded on their feed or page and
+    counted; they never stop the crawl. Safe to kill and run again.
+    """
+    from aggregator.crawl import run_crawl
+
+    url = _db(database_url)
+    _require_schema(url)
+    summary = run_crawl(url, hosts=[h.lower() for h in source or []], log_level="INFO" if verbose else "WARNING",
+                        jobs=jobs)
+    _print_summary(summary)
+
+
+@app.command()
+def reprocess(
+    database_url: DatabaseOption = None,
+    pending_only: Annotated[bool, typer.Option("--pending-only", help="Only pages not processed yet.")] = False,
+    jobs: Annotated[int, typer.Option(help="Processes for extraction (0: one per core).")] = 0,
+) -> None:
+    """Re-extract stored pages without fetching anything (after an extractor upgrade)."""
+    from aggregator.processing import process_pages
+
+    url = _db(database_url)
+    _require_schema(url)
+
+    def progress(done: int, total: int) -> None:
+        typer.echo(f"\r{done}/{total} pages", nl=False, err=True)
+
+    stats = process_pages(url, jobs=jobs, reprocess_all=not pending_only, progress=progress)
+    if stats.pages:
+        typer.echo("", err=True)
+    typer.echo(
+        f"reprocessed {stats.pages} pages: articles {stats.articles_new} new, {stats.articles_updated} updated; "
+        f"{stats.republisher_pages} republisher pages; {stats.skipped} skipped"
+    )
+
+
+@app.command()
+def export(
+    output_format: Annotated[str, typer.Option("--format", help="Output format: jsonl.")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Write every canonical article, with its aliases and republications, one JSON per line."""
+    from aggregator.export import write_jsonl
+
+    if output_format != "jsonl":
+        raise _fail(f"unknown format {output_format!r}: only jsonl is supported", 2)
+    url = _db(database_url)
+    _require_schema(url)
+    if output is None:
+        write_jsonl(url, sys.stdout)
+        return
+    tmp = output.with_name(output.name + ".part")
+    with tmp.open("w", encoding="utf-8") as out:
+        count = write_jsonl(url, out)
+    tmp.replace(output)  # readers never see a half-written file
+    typer.echo(f"exported {count} articles to {output}", err=True)
+
+
+def main() -> None:
+    """Entry point of the `aggregator` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Run the spiders in this process, with the project's Scrapy settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings as ScrapySettings
+
+from storage.engine import session_scope
+from storage.runs import last_runs
+
+
+def scrapy_settings(database_url: str, *, log_level: str = "WARNING", **overrides: Any) -> ScrapySettings:
+    """The project's Scrapy settings, aimed at `database_url`."""
+    settings = ScrapySettings()
+    settings.setmodule("aggregator.scrapy_settings", priority="project")
+    settings.set("AGGREGATOR_DATABASE_URL", database_url, priority="cmdline")
+    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    for key, value in overrides.items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    database_url: str,
+    *,
+    hosts: list[str] | None = None,
+    log_level: str = "WARNING",
+    jobs: int = 0,
+) -> dict[str, Any]:
+    """Crawl the sources (all, or those of `hosts`) and process what was fetched.
+
+    Blocks until the crawl ends; returns the run's summary (as stored in crawl_runs).
+    The Twisted reactor cannot restart, so call this once per process.
+    """
+    settings = scrapy_settings(database_url, log_level=log_level, AGGREGATOR_PROCESS_JOBS=jobs)
+    process = CrawlerProcess(settings, install_root_handler=True)
+    process.crawl("sources", hosts=hosts or [])
+    process.start()
+    with session_scope(database_url) as session:
+        runs = last_runs(session, limit=1)
+        return dict(runs[0].stats) if runs else {}

@@ -1,0 +1,86 @@
+"""The item pipeline: every fetch outcome is written to the database as soon as it arrives.
+
+Each item is committed on its own, so a crawl killed at any point keeps everything fetched
+before the kill, and a re-run upserts over it without duplicating anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from aggregator.items import FailedFetch, FetchedPage, PolledFeed
+from storage.engine import session_scope
+from storage.feeds import record_entries, record_feed_error, record_feed_success
+from storage.pages import record_page_failure, store_fetched_page
+
+
+class StoragePipeline:
+    """Stores fetched pages, feed polls and failures; counts them in the crawl stats."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.database_url: str = crawler.settings["AGGREGATOR_DATABASE_URL"]
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
+        return cls(crawler)
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"aggregator/{key}", count)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, FetchedPage):
+            self._store_page(item)
+        elif isinstance(item, PolledFeed):
+            self._store_feed(item)
+        elif isinstance(item, FailedFetch):
+            self._store_failure(item)
+        return item
+
+    def _store_page(self, item: FetchedPage) -> None:
+        with session_scope(self.database_url) as session:
+            _page_id, changed = store_fetched_page(
+                session,
+                url=item.url,
+                final_url=item.final_url,
+                source_id=item.source_id,
+                status=item.status,
+                content_type=item.content_type,
+                etag=item.etag,
+                last_modified=item.last_modified,
+                body=item.body,
+                hints=item.hints,
+            )
+        self._inc("pages_fetched")
+        if not changed:
+            self._inc("pages_unchanged")
+
+    def _store_feed(self, item: PolledFeed) -> None:
+        with session_scope(self.database_url) as session:
+            record_feed_success(
+                session,
+                feed_id=item.feed_id,
+                status=item.status,
+                format=item.format,
+                etag=item.etag,
+                last_modified=item.last_modified,
+                body_hash=item.body_hash,
+            )
+            new_keys = record_entries(session, feed_id=item.feed_id, entries=item.entries)
+        self._inc("feeds_polled")
+        self._inc("feed_entries_new", len(new_keys))
+
+    def _store_failure(self, item: FailedFetch) -> None:
+        with session_scope(self.database_url) as session:
+            if item.feed_id is not None:
+                record_feed_error(session, feed_id=item.feed_id, status=item.status, error=item.reason)
+            else:
+                record_page_failure(
+                    session, url=item.url, source_id=item.source_id, status=item.status,
+                    error=f"{item.kind}: {item.reason}",
+                )
+        self._inc("errors")
+        self._inc(f"errors/{item.kind}")

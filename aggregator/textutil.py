@@ -1,0 +1,42 @@
+"""Small text helpers shared by extraction, export and matching."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+PARAGRAPH_SEPARATOR = "\n\n"
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def clean_line(line: str) -> str:
+    """One line with runs of (also non-breaking) spaces collapsed and the ends trimmed."""
+    return _SPACES.sub(" ", line).strip()
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of a text whose paragraphs are separated by blank lines (or single newlines)."""
+    if not text:
+        return []
+    blocks = _BLANK_LINES.split(text.strip())
+    if len(blocks) == 1:
+        blocks = text.strip().split("\n")
+    return [p for p in (clean_line(b) for b in blocks) if p]
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
+    """Paragraphs joined with a blank line between them."""
+    return PARAGRAPH_SEPARATOR.join(p for p in paragraphs if p)
+
+
+def normalise_for_hash(text: str) -> str:
+    """Text reduced to lower-case words, for an exact-copy hash robust to spacing and punctuation."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def text_hash(text: str) -> str:
+    """The hash of a text's normalised words: equal for exact copies."""
+    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()

@@ -1,0 +1,127 @@
+"""URL normalisation: one spelling per address, and looser keys to recognise aliases.
+
+Pure functions, no I/O. `normalise_url` gives the form stored in the database (what a page is
+keyed by); `url_match_key` is deliberately lossy (no scheme, no `www.`, no trailing slash) and
+only serves to recognise two spellings of the same address.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url, safe_url_string
+
+# Query parameters that only track a click and never select content.
+TRACKING_PARAM_PREFIXES = ("utm_", "mtm_", "pk_", "_hs", "hsa_", "oly_", "vero_")
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "igshid", "mc_cid",
+        "mc_eid", "mkt_tok", "_ga", "_gl", "ref_src", "ref_url", "wt_mc", "wt.mc_id", "cmpid",
+        "ncid", "sr_share", "share", "amp", "s_kwcid", "ocid", "spm", "scid", "cvid",
+        "__twitter_impression", "at_medium", "at_campaign", "xtor", "ito", "rss",
+    }
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class InvalidURLError(ValueError):
+    """Raised for a string that is not an absolute http(s) URL."""
+
+
+def is_tracking_param(name: str) -> bool:
+    """Whether a query parameter only tracks where a click came from."""
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PARAM_PREFIXES)
+
+
+def normalise_url(url: str, base: str | None = None) -> str:
+    """The stored spelling of a URL.
+
+    Resolves against `base`, drops the fragment, tracking parameters and default ports,
+    lower-cases scheme and host, percent-encodes the path and query canonically (so an IRI and
+    its encoded form agree) and sorts the remaining query parameters. Raises InvalidURLError for
+    anything that is not an absolute http(s) URL.
+    """
+    url = url.strip()
+    if base:
+        url = urljoin(base, url)
+    try:
+        parts = urlsplit(safe_url_string(url))
+    except ValueError as exc:
+        raise InvalidURLError(f"not a URL: {url!r} ({exc})") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise InvalidURLError(f"not an absolute http(s) URL: {url!r}")
+    host = parts.hostname.lower().rstrip(".")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidURLError(f"bad port in {url!r}") from exc
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    )
+    path = parts.path or "/"
+    return canonicalize_url(urlunsplit((scheme, netloc, path, query, "")), keep_fragments=False)
+
+
+def try_normalise_url(url: str | None, base: str | None = None) -> str | None:
+    """`normalise_url`, or None for a missing or invalid URL."""
+    if not url:
+        return None
+    try:
+        return normalise_url(url, base)
+    except InvalidURLError:
+        return None
+
+
+def host_of(url: str) -> str:
+    """The lower-case host of a URL, without port."""
+    return (urlsplit(url).hostname or "").lower().rstrip(".")
+
+
+def bare_host(host: str) -> str:
+    """A host without a leading `www.`, to compare sites."""
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def same_site(host_a: str, host_b: str) -> bool:
+    """Whether two hosts name the same site (`www.` is not significant)."""
+    return bool(host_a) and bare_host(host_a) == bare_host(host_b)
+
+
+def url_match_key(url: str) -> str:
+    """A lossy key under which spellings of one address coincide.
+
+    Ignores scheme, `www.`, a trailing slash, percent-encoding differences and tracking parameters.
+    """
+    normal = normalise_url(url)
+    parts = urlsplit(normal)
+    path = unquote(parts.path).rstrip("/") or "/"
+    key = bare_host(parts.hostname or "") + (f":{parts.port}" if parts.port else "") + path
+    return key + (f"?{unquote(parts.query)}" if parts.query else "")
+
+
+def display_url(url: str) -> str:
+    """The URL with its percent-encoded UTF-8 path decoded, as people read it (an IRI).
+
+    Escapes that would change the meaning when decoded (space, %, ?, #, /) stay encoded.
+    """
+    parts = urlsplit(url)
+    try:
+        decoded = unquote(parts.path, errors="strict") if "%" in parts.path else parts.path
+    except UnicodeDecodeError:
+        return url
+    if any(ch in decoded for ch in " %?#") or decoded.count("/") != parts.path.count("/"):
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, decoded, parts.query, parts.fragment))
+
+
+_PAGINATION_RE = re.compile(r"(?:/page/\d+/?$|[?&](?:page|paged)=\d+$)", re.IGNORECASE)
+
+
+def looks_like_pagination(url: str) -> bool:
+    """Whether a URL looks like page N of a listing (`/page/2/`, `?page=2`)."""
+    return bool(_PAGINATION_RE.search(url))
