@@ -1,0 +1,268 @@
+"""The read API's endpoints: articles, URL look-up, sources, outgoing feeds and health."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from aggregator.api import cursors
+from aggregator.api.feeds import FeedSpec, render_atom, render_json_feed
+from aggregator.api.schemas import (
+    ArticleDetail,
+    ArticlePage,
+    ArticleSummary,
+    Health,
+    JsonFeed,
+    Lookup,
+    Republication,
+    RepublicationPage,
+    SourceList,
+    SourceOut,
+)
+from storage import queries
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 20
+DEFAULT_FEED_LIMIT = 50
+DETAIL_REPUBLICATIONS = 100
+
+
+class AtomResponse(Response):
+    """An Atom document."""
+
+    media_type = "application/atom+xml"
+
+
+class JsonFeedResponse(JSONResponse):
+    """A JSON Feed document."""
+
+    media_type = "application/feed+json"
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A read session for one request, from the app's session factory."""
+    factory: sessionmaker[Session] = request.app.state.sessions
+    with factory() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}.")]
+Host = Annotated[str, Path(max_length=255, description="The source's host, e.g. blog.example.org.")]
+
+
+def _searchable(*values: str | None) -> bool:
+    # No stored value contains NUL (PostgreSQL cannot even compare against one): such a
+    # filter matches nothing, and must not reach the driver.
+    return not any(v is not None and "\x00" in v for v in values)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A datetime in UTC; a naive one is taken as UTC, one beyond the calendar is clamped."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC)
+
+
+def _not_found(what: str) -> HTTPException:
+    return HTTPException(status_code=404, detail=what)
+
+
+def _page(session: Session, filters: queries.ArticleFilters, cursor: str | None, limit: int) -> ArticlePage:
+    after = cursors.decode_article_cursor(cursor) if cursor else None
+    # One row more than asked tells whether a next page exists without a count.
+    rows = queries.list_article_page(session, filters=filters, after=after, limit=limit + 1)
+    next_cursor = cursors.encode_article_cursor(rows[limit - 1].key) if len(rows) > limit else None
+    return ArticlePage(items=[ArticleSummary.from_row(r) for r in rows[:limit]], next_cursor=next_cursor)
+
+
+router = APIRouter()
+
+
+@router.get("/articles", response_model=ArticlePage, tags=["articles"])
+def list_articles(
+    session: SessionDep,
+    source: Annotated[str | None, Query(max_length=255, description="Host of the original's source.")] = None,
+    author: Annotated[str | None, Query(max_length=500, description="Exact author name.")] = None,
+    language: Annotated[str | None, Query(max_length=16, description="Language code, e.g. fr.")] = None,
+    since: Annotated[datetime | None, Query(description="Published at or after (UTC if no zone).")] = None,
+    until: Annotated[datetime | None, Query(description="Published at or before (UTC if no zone).")] = None,
+    q: Annotated[
+        str | None,
+        Query(min_length=1, max_length=500, description='Full-text query: every word or "quoted phrase" must '
+              "appear in the title, text or author."),
+    ] = None,
+    cursor: Annotated[
+        str | None,
+        Query(pattern=cursors.ARTICLE_CURSOR_PATTERN, description="The next_cursor of the previous page."),
+    ] = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> ArticlePage:
+    """Canonical articles, newest first (undated last), filtered, one page at a time."""
+    if not _searchable(source, author, language, q):
+        return ArticlePage(items=[], next_cursor=None)
+    filters = queries.ArticleFilters(
+        source_host=source, author=author, language=language,
+        published_since=_utc(since), published_until=_utc(until), query=q,
+    )
+    return _page(session, filters, cursor, limit)
+
+
+def _article_or_404(session: Session, article_id: str) -> queries.ArticleRow:
+    row = queries.get_article(session, public_id=article_id) if _searchable(article_id) else None
+    if row is None:
+        raise _not_found(f"no article with id {article_id!r}")
+    return row
+
+
+ArticleId = Annotated[str, Path(max_length=64, description="The article's public id.")]
+
+
+@router.get("/articles/{article_id}", response_model=ArticleDetail, tags=["articles"])
+def get_article(session: SessionDep, article_id: ArticleId) -> ArticleDetail:
+    """One canonical article with its full text, aliases and first republications."""
+    row = _article_or_404(session, article_id)
+    republications = queries.list_republications(
+        session, article_id=row.id, after_id=None, limit=DETAIL_REPUBLICATIONS
+    )
+    summary = ArticleSummary.from_row(row)
+    return ArticleDetail(
+        **summary.model_dump(),
+        text=queries.article_text(session, article_id=row.id),
+        aliases=queries.article_aliases(session, article_id=row.id),
+        republication_count=queries.count_republications(session, article_id=row.id),
+        republications=[Republication.from_row(r) for r in republications],
+    )
+
+
+@router.get("/articles/{article_id}/republications", response_model=RepublicationPage, tags=["articles"])
+def list_republications(
+    session: SessionDep,
+    article_id: ArticleId,
+    cursor: Annotated[
+        str | None,
+        Query(pattern=cursors.REPUBLICATION_CURSOR_PATTERN, description="The next_cursor of the previous page."),
+    ] = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> RepublicationPage:
+    """Every republication of an article, in the order they were found, one page at a time."""
+    row = _article_or_404(session, article_id)
+    after_id = int(cursor) if cursor else None
+    reps = queries.list_republications(session, article_id=row.id, after_id=after_id, limit=limit + 1)
+    next_cursor = str(reps[limit - 1].id) if len(reps) > limit else None
+    return RepublicationPage(
+        article_id=row.public_id, items=[Republication.from_row(r) for r in reps[:limit]], next_cursor=next_cursor
+    )
+
+
+def url_spellings(url: str) -> list[str]:
+    """The spellings of `url` to look up: the normalised form first, then the URL as given."""
+    from aggregator.urls import normalise_url  # the URL rules belong to the domain, not the API
+
+    spellings = []
+    # A string that is no http(s) URL has no normal form; it can still match verbatim.
+    with contextlib.suppress(ValueError):
+        spellings.append(normalise_url(url))
+    spellings.append(url.strip())
+    return spellings
+
+
+@router.get("/lookup", response_model=Lookup, tags=["articles"])
+def lookup(
+    session: SessionDep,
+    url: Annotated[str, Query(min_length=1, max_length=4096, description="Any URL: canonical, alias or "
+                              "republication, with or without tracking parameters.")],
+) -> Lookup:
+    """The canonical article a URL belongs to, and the URL's role."""
+    match = queries.find_url(session, candidates=url_spellings(url)) if _searchable(url) else None
+    if match is None:
+        raise _not_found(f"no article is known at {url!r}")
+    return Lookup(url=url, matched_url=match.url, role=match.role,  # type: ignore[arg-type]
+                  article=ArticleSummary.from_row(match.article))
+
+
+@router.get("/sources", response_model=SourceList, tags=["sources"])
+def list_sources(session: SessionDep) -> SourceList:
+    """Every source with its counts of articles and of republications elsewhere."""
+    return SourceList(items=[SourceOut.from_stats(s) for s in queries.source_stats(session)])
+
+
+@router.get("/sources/{host}", response_model=SourceOut, tags=["sources"])
+def get_source(session: SessionDep, host: Host) -> SourceOut:
+    """One source with its counts."""
+    stats = queries.source_stats(session, host=host) if _searchable(host) else []
+    if not stats:
+        raise _not_found(f"no source with host {host!r}")
+    return SourceOut.from_stats(stats[0])
+
+
+FeedLimit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Entries, at most {MAX_LIMIT}.")]
+
+
+def _feed_rows(session: Session, request: Request, host: str | None, limit: int) -> tuple[FeedSpec, list[Any]]:
+    if host is not None and not (_searchable(host) and queries.source_exists(session, host=host)):
+        raise _not_found(f"no source with host {host!r}")
+    filters = queries.ArticleFilters(source_host=host)
+    rows = queries.list_article_page(session, filters=filters, after=None, limit=limit)
+    base = str(request.base_url).rstrip("/")
+    spec = FeedSpec(
+        title=f"Articles from {host}" if host else "Canonical articles",
+        feed_url=str(request.url),
+        home_url=f"{base}/articles?source={host}" if host else f"{base}/articles",
+        author=host or "syndication-aggregator",
+    )
+    return spec, rows
+
+
+ATOM_DOC: dict[int | str, dict[str, Any]] = {200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}}}
+
+
+@router.get("/feeds/articles.atom", response_class=AtomResponse, responses=ATOM_DOC, tags=["feeds"])
+def atom_feed(session: SessionDep, request: Request, limit: FeedLimit = DEFAULT_FEED_LIMIT) -> AtomResponse:
+    """The newest canonical articles as an Atom 1.0 feed."""
+    return AtomResponse(render_atom(*_feed_rows(session, request, None, limit)))
+
+
+@router.get("/feeds/articles.json", response_model=JsonFeed, response_class=JsonFeedResponse, tags=["feeds"])
+def json_feed(session: SessionDep, request: Request, limit: FeedLimit = DEFAULT_FEED_LIMIT) -> JsonFeedResponse:
+    """The newest canonical articles as a JSON Feed 1.1."""
+    return JsonFeedResponse(render_json_feed(*_feed_rows(session, request, None, limit)))
+
+
+@router.get("/feeds/sources/{host}.atom", response_class=AtomResponse, responses=ATOM_DOC, tags=["feeds"])
+def source_atom_feed(
+    session: SessionDep, request: Request, host: Host, limit: FeedLimit = DEFAULT_FEED_LIMIT
+) -> AtomResponse:
+    """The newest canonical articles of one source as an Atom 1.0 feed."""
+    return AtomResponse(render_atom(*_feed_rows(session, request, host, limit)))
+
+
+@router.get("/feeds/sources/{host}.json", response_model=JsonFeed, response_class=JsonFeedResponse,
+            tags=["feeds"])
+def source_json_feed(
+    session: SessionDep, request: Request, host: Host, limit: FeedLimit = DEFAULT_FEED_LIMIT
+) -> JsonFeedResponse:
+    """The newest canonical articles of one source as a JSON Feed 1.1."""
+    return JsonFeedResponse(render_json_feed(*_feed_rows(session, request, host, limit)))
+
+
+health_router = APIRouter()
+
+
+@health_router.get("/healthz", response_model=Health, tags=["health"])
+def healthz(session: SessionDep) -> Health:
+    """Whether the service runs and its database answers a query."""
+    session.execute(text("SELECT 1"))
+    return Health(status="ok", database=session.get_bind().dialect.name)

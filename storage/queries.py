@@ -1,0 +1,316 @@
+"""Read queries of the downstream API: pages of canonical articles, look-ups and counts.
+
+Pages are newest first, ordered by (published DESC, id DESC) with undated articles last, and
+paginated by keyset (the last row's key), never by offset: a page boundary stays where it
+was when articles are inserted, and a deep page costs the same as the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, case, func, select, tuple_
+from sqlalchemy.orm import Session
+
+from storage.articles import Article, Republication, UrlAlias
+from storage.search import matching_article_ids, search_terms
+from storage.sources import Source
+
+EXCERPT_CHARS = 300
+
+# A SELECT of any number of columns.
+AnySelect = Select[*tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class ArticleFilters:
+    """Which canonical articles a page holds; None means "any"."""
+
+    source_host: str | None = None
+    author: str | None = None
+    language: str | None = None
+    published_since: datetime | None = None
+    published_until: datetime | None = None
+    query: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleKey:
+    """The sort key of an article in newest-first order: where the next page starts."""
+
+    published: datetime | None
+    id: int
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """A canonical article as the API lists it (an excerpt, not the whole text)."""
+
+    id: int
+    public_id: str
+    url: str
+    source_host: str
+    title: str | None
+    author: str | None
+    language: str | None
+    published: datetime | None
+    updated: datetime | None
+    first_seen: datetime
+    excerpt: str
+
+    @property
+    def key(self) -> ArticleKey:
+        """This row's position in newest-first order."""
+        return ArticleKey(self.published, self.id)
+
+
+@dataclass(frozen=True)
+class RepublicationRow:
+    """A page elsewhere that republishes an article."""
+
+    id: int
+    url: str
+    site: str
+    kind: str
+    attribution: str
+    claimed_source_host: str | None
+    claimed_author: str | None
+    via: str | None
+    containment: float | None
+    first_seen: datetime
+
+
+@dataclass(frozen=True)
+class UrlMatch:
+    """What a URL is to the database: the article it belongs to and its role."""
+
+    url: str
+    role: str  # "canonical", "alias" or "republication"
+    article: ArticleRow
+
+
+@dataclass(frozen=True)
+class SourceStats:
+    """A source with the counts downstream sites ask about."""
+
+    host: str
+    name: str
+    home_url: str
+    role: str
+    language: str | None
+    articles: int
+    republications: int
+    unattributed: int
+    wrongly_attributed: int
+    via_intermediary: int
+
+
+def _article_columns() -> AnySelect:
+    stmt: AnySelect = select(
+        Article.id,
+        Article.public_id,
+        Article.url,
+        Source.host.label("source_host"),
+        Article.title,
+        Article.author,
+        Article.language,
+        Article.published,
+        Article.updated,
+        Article.created_at.label("first_seen"),
+        func.substr(Article.text, 1, EXCERPT_CHARS).label("excerpt"),
+    ).join(Source, Source.id == Article.source_id)
+    return stmt
+
+
+def _article_row(row: Any) -> ArticleRow:
+    return ArticleRow(**row._mapping)
+
+
+def _filtered(session: Session, filters: ArticleFilters) -> AnySelect | None:
+    """The article SELECT restricted by `filters`, or None when nothing can match."""
+    stmt = _article_columns()
+    if filters.source_host is not None:
+        source_id = session.scalar(select(Source.id).where(Source.host == filters.source_host))
+        if source_id is None:
+            return None
+        stmt = stmt.where(Article.source_id == source_id)
+    if filters.author is not None:
+        stmt = stmt.where(Article.author == filters.author)
+    if filters.language is not None:
+        stmt = stmt.where(Article.language == filters.language)
+    if filters.published_since is not None:
+        stmt = stmt.where(Article.published >= filters.published_since)
+    if filters.published_until is not None:
+        stmt = stmt.where(Article.published <= filters.published_until)
+    if filters.query is not None:
+        terms = search_terms(filters.query)
+        if not terms:
+            return None
+        dialect = session.get_bind().dialect.name
+        stmt = stmt.where(Article.id.in_(matching_article_ids(dialect, terms)))
+    return stmt
+
+
+def list_article_page(
+    session: Session, *, filters: ArticleFilters, after: ArticleKey | None, limit: int
+) -> list[ArticleRow]:
+    """Up to `limit` canonical articles matching `filters`, newest first, after the key `after`.
+
+    Dated articles come first, then undated ones by descending id. The two segments are read
+    by separate index-friendly queries rather than one OR, so each is an index range scan.
+    """
+    base = _filtered(session, filters)
+    if base is None:
+        return []
+    rows: list[ArticleRow] = []
+    if after is None or after.published is not None:
+        dated = base.where(Article.published.is_not(None))
+        if after is not None:
+            dated = dated.where(tuple_(Article.published, Article.id) < (after.published, after.id))
+        dated = dated.order_by(Article.published.desc(), Article.id.desc()).limit(limit)
+        rows.extend(_article_row(r) for r in session.execute(dated))
+    if len(rows) < limit and not (filters.published_since or filters.published_until):
+        undated = base.where(Article.published.is_(None))
+        if after is not None and after.published is None:
+            undated = undated.where(Article.id < after.id)
+        undated = undated.order_by(Article.id.desc()).limit(limit - len(rows))
+        rows.extend(_article_row(r) for r in session.execute(undated))
+    return rows
+
+
+def get_article(session: Session, *, public_id: str) -> ArticleRow | None:
+    """The canonical article whose public id is `public_id`."""
+    row = session.execute(_article_columns().where(Article.public_id == public_id)).first()
+    return _article_row(row) if row is not None else None
+
+
+def article_text(session: Session, *, article_id: int) -> str:
+    """The full extracted text of an article."""
+    return session.execute(select(Article.text).where(Article.id == article_id)).scalar_one()
+
+
+def article_aliases(session: Session, *, article_id: int) -> list[str]:
+    """The alias URLs of an article, sorted."""
+    stmt = select(UrlAlias.url).where(UrlAlias.article_id == article_id).order_by(UrlAlias.url)
+    return list(session.scalars(stmt))
+
+
+def count_republications(session: Session, *, article_id: int) -> int:
+    """How many republications an article has."""
+    stmt = select(func.count()).select_from(Republication).where(Republication.article_id == article_id)
+    return int(session.execute(stmt).scalar_one())
+
+
+def list_republications(
+    session: Session, *, article_id: int, after_id: int | None, limit: int
+) -> list[RepublicationRow]:
+    """Up to `limit` republications of an article in the order they were stored, after `after_id`."""
+    stmt = select(
+        Republication.id,
+        Republication.url,
+        Republication.site,
+        Republication.kind,
+        Republication.attribution,
+        Republication.claimed_source_host,
+        Republication.claimed_author,
+        Republication.via,
+        Republication.containment,
+        Republication.first_seen,
+    ).where(Republication.article_id == article_id)
+    if after_id is not None:
+        stmt = stmt.where(Republication.id > after_id)
+    stmt = stmt.order_by(Republication.id).limit(limit)
+    return [RepublicationRow(**r._mapping) for r in session.execute(stmt)]
+
+
+def find_url(session: Session, *, candidates: list[str]) -> UrlMatch | None:
+    """The first of `candidates` (URL spellings, most specific first) known to the database.
+
+    A URL is known as a canonical article's URL, one of its aliases, or a republication.
+    """
+    for url in dict.fromkeys(candidates):
+        for role, stmt in (
+            ("canonical", select(Article.id).where(Article.url == url)),
+            ("alias", select(UrlAlias.article_id).where(UrlAlias.url == url)),
+            ("republication", select(Republication.article_id).where(Republication.url == url)),
+        ):
+            article_id = session.scalar(stmt)
+            if article_id is not None:
+                row = session.execute(_article_columns().where(Article.id == article_id)).one()
+                return UrlMatch(url=url, role=role, article=_article_row(row))
+    return None
+
+
+def source_stats(session: Session, *, host: str | None = None) -> list[SourceStats]:
+    """Every source (or the one of `host`) with its article and republication counts, by host."""
+    article_counts = (
+        select(Article.source_id, func.count().label("n"))
+        .group_by(Article.source_id)
+        .subquery("article_counts")
+    )
+    republication_counts = (
+        select(
+            Article.source_id,
+            func.count().label("n"),
+            func.sum(case((Republication.attribution == "missing", 1), else_=0)).label("missing"),
+            func.sum(case((Republication.attribution == "wrong", 1), else_=0)).label("wrong"),
+            func.sum(case((Republication.attribution == "intermediary", 1), else_=0)).label("intermediary"),
+        )
+        .join(Article, Article.id == Republication.article_id)
+        .group_by(Article.source_id)
+    )
+    sources = select(Source.id).order_by(Source.host)
+    if host is not None:
+        source_id = session.scalar(select(Source.id).where(Source.host == host))
+        if source_id is None:
+            return []
+        # Restrict the aggregates too: one source's counts must not cost a whole-table scan.
+        article_counts = (
+            select(Article.source_id, func.count().label("n"))
+            .where(Article.source_id == source_id)
+            .group_by(Article.source_id)
+            .subquery("article_counts")
+        )
+        republication_counts = republication_counts.where(Article.source_id == source_id)
+        sources = sources.where(Source.id == source_id)
+    reps = republication_counts.subquery("republication_counts")
+    stmt = (
+        select(
+            Source.host,
+            Source.name,
+            Source.home_url,
+            Source.role,
+            Source.language,
+            func.coalesce(article_counts.c.n, 0).label("articles"),
+            func.coalesce(reps.c.n, 0).label("republications"),
+            func.coalesce(reps.c.missing, 0).label("unattributed"),
+            func.coalesce(reps.c.wrong, 0).label("wrongly_attributed"),
+            func.coalesce(reps.c.intermediary, 0).label("via_intermediary"),
+        )
+        .outerjoin(article_counts, article_counts.c.source_id == Source.id)
+        .outerjoin(reps, reps.c.source_id == Source.id)
+        .where(Source.id.in_(sources))
+        .order_by(Source.host)
+    )
+    return [
+        SourceStats(
+            host=r.host,
+            name=r.name,
+            home_url=r.home_url,
+            role=r.role,
+            language=r.language,
+            articles=int(r.articles),
+            republications=int(r.republications),
+            unattributed=int(r.unattributed),
+            wrongly_attributed=int(r.wrongly_attributed),
+            via_intermediary=int(r.via_intermediary),
+        )
+        for r in session.execute(stmt)
+    ]
+
+
+def source_exists(session: Session, *, host: str) -> bool:
+    """Whether a source with this host exists."""
+    return session.scalar(select(Source.id).where(Source.host == host)) is not None
