@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,33 +40,38 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database, dropped after the test."""
+@contextmanager
+def temporary_postgres_database() -> Iterator[str]:
+    """Create an empty PostgreSQL database; drop it on exit. Skips when none is configured."""
     base = postgres_base_url()
     if not base:
         pytest.skip(f"{POSTGRES_URL_ENV} not set")
     import sqlalchemy as sa
 
-    from storage.engine import normalise_database_url
+    from storage.engine import get_engine, normalise_database_url
 
     base = normalise_database_url(base)
     name = f"aggtest_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = str(sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False))
+    url = sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
     try:
         yield url
     finally:
-        from storage.engine import get_engine
-
         # Close pooled connections to the database before dropping it.
         get_engine(url).dispose()
         get_engine.cache_clear()
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped after the test."""
+    with temporary_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
