@@ -9,12 +9,16 @@ from alembic import context
 from aggregator.settings import Settings
 from storage import Base
 from storage.engine import get_engine
+from storage.search import include_name, include_object
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
+# Objects the migrations create outside the models (full-text search tables, triggers, views)
+# are hidden from autogenerate, so it compares only what the models describe.
+FILTERS = {"include_name": include_name, "include_object": include_object}
 
 
 def database_url() -> str:
@@ -24,7 +28,7 @@ def database_url() -> str:
 
 def run_migrations_offline() -> None:
     context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True)
+                      render_as_batch=True, **FILTERS)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -32,12 +36,12 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True, **FILTERS)
         with context.begin_transaction():
             context.run_migrations()
         return
     with get_engine(database_url()).connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True, **FILTERS)
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()
