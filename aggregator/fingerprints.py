@@ -1,0 +1,194 @@
+"""Text fingerprints for matching republications to their originals.
+
+Pure functions over strings and integers: no Scrapy, no SQLAlchemy.
+
+- `normalise` / `words`: the form of text every comparison works on (case folded, accents
+  folded, typographic quotes and punctuation removed, whitespace collapsed), so that a copy
+  that only changed quotes, accents or spacing is still an exact copy.
+- `text_hash`: an exact hash of the normalised text (same text, same hash).
+- `shingles` / `shingle_hashes`: word k-grams, as exact tuples (verification) or as stable
+  signed 64-bit xxhash values (the index; the same on every machine and process).
+- `winnow`: the classic winnowing selection (Schleimer et al. 2003).
+- `index_fingerprints` / `query_fingerprints`: the fingerprints kept in the index for an
+  original, and the ones a copy looks up. See `FingerprintScheme` for why they differ.
+- `containment` / `resemblance`: on exact shingle sets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence, Set
+from dataclasses import dataclass
+
+import xxhash
+
+SHINGLE_WORDS = 5
+"""Words per shingle in the index: long enough that unrelated texts rarely share one."""
+
+_WORD_RE = re.compile(r"\w+")
+# Typographic forms that a republisher's CMS may or may not have substituted. After folding,
+# apostrophes and quotes are dropped like any punctuation, so "l’article" == "l'article".
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u202f": " ",
+    }
+)
+_SIGN_BIT = 1 << 63
+_UINT64 = 1 << 64
+
+
+def normalise(text: str) -> str:
+    """The matching form of `text`: lower case, accents folded, punctuation dropped, single spaces.
+
+    Accents are always folded ("é" -> "e") because republishers sometimes strip them; letters
+    that do not decompose (ß, ø, œ...) are kept as their case-folded selves. Digits are kept.
+    """
+    return " ".join(words(text))
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` in matching form (see `normalise`), in order."""
+    text = unicodedata.normalize("NFKD", text.translate(_TYPOGRAPHIC).casefold())
+    # Drop combining marks (the accents NFKD split off); \w would otherwise keep them as
+    # word characters and "é" would not equal "e".
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return [w.replace("_", "") for w in _WORD_RE.findall(text) if w.strip("_")]
+
+
+def text_hash(text: str) -> str:
+    """An exact hash of the normalised text: 64 hex digits (SHA-256), equal iff the words are equal."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+def shingles(tokens: Sequence[str], k: int = SHINGLE_WORDS) -> set[tuple[str, ...]]:
+    """The exact set of word k-grams of `tokens`; a text shorter than k words is one shingle."""
+    if k < 1:
+        raise ValueError("k must be >= 1")
+    if len(tokens) < k:
+        return {tuple(tokens)} if tokens else set()
+    return set(zip(*(tokens[i:] for i in range(k)), strict=False))
+
+
+def to_signed64(value: int) -> int:
+    """An unsigned 64-bit integer as the signed value a BIGINT column stores."""
+    return value - _UINT64 if value & _SIGN_BIT else value
+
+
+def shingle_hashes(tokens: Sequence[str], k: int = SHINGLE_WORDS) -> list[int]:
+    """Stable signed 64-bit hashes (xxh3, seed 0) of the word k-grams of `tokens`, in text order.
+
+    Stable across processes, machines and Python versions (unlike `hash()`), so they can be
+    stored. A text shorter than k words gives one hash of all its words.
+    """
+    if k < 1:
+        raise ValueError("k must be >= 1")
+    if len(tokens) < k:
+        grams: Iterable[str] = [" ".join(tokens)] if tokens else []
+    else:
+        grams = map(" ".join, zip(*(tokens[i:] for i in range(k)), strict=False))
+    return [to_signed64(h) for h in map(xxhash.xxh3_64_intdigest, map(str.encode, grams))]
+
+
+def winnow(hashes: Sequence[int], window: int) -> list[int]:
+    """Winnowing: the minimum hash of every `window` consecutive hashes (rightmost on ties).
+
+    Returns the selected positions in increasing order. Any run of at least `window` hashes
+    shared by two texts yields at least one shared selected hash; the expected density is
+    2 / (window + 1).
+    """
+    if window < 1:
+        raise ValueError("window must be >= 1")
+    n = len(hashes)
+    if n == 0:
+        return []
+    if n <= window:
+        return [min(range(n), key=lambda i: (hashes[i], -i))]
+    selected: list[int] = []
+    # Monotonic deque of candidate positions (hash increasing); a plain list with a head index.
+    queue: list[int] = []
+    head = 0
+    for i, h in enumerate(hashes):
+        while len(queue) > head and hashes[queue[-1]] >= h:
+            queue.pop()
+        queue.append(i)
+        if queue[head] <= i - window:
+            head += 1
+        if i >= window - 1 and (not selected or selected[-1] != queue[head]):
+            selected.append(queue[head])
+    return selected
+
+
+@dataclass(frozen=True)
+class FingerprintScheme:
+    """Which shingle hashes an original stores, and which ones a copy looks up.
+
+    Containment, not resemblance, is the question: an excerpt is a leading part of its
+    original. So the index keeps two content-defined samples of the original's shingle
+    hashes (a hash is sampled when ``hash % rate == 0``, the "0 mod p" selection, so the
+    same shingle is sampled in the original and in any copy, wherever it sits):
+
+    - the lead: every sampled hash among the first `lead_shingles` shingles, at the dense
+      `lead_rate`, so that an excerpt of one paragraph still shares several fingerprints;
+    - the body: the `body_count` smallest hashes sampled at `body_rate` over the whole
+      text, spread evenly, so full and edited copies share fingerprints even when the
+      lead was dropped or rewritten.
+
+    A copy looks up every hash it has at those rates (the lead rate over a longer lead,
+    `query_lead_shingles`, to allow for boilerplate before the text), which is a superset of
+    whatever the original stored for the shingles they share. The index thus stays small and
+    of bounded size per article (about lead_shingles / lead_rate + body_count rows), while a
+    look-up sends about query_lead_shingles / lead_rate + words / body_rate hashes.
+    """
+
+    shingle_words: int = SHINGLE_WORDS
+    lead_shingles: int = 48
+    lead_rate: int = 8
+    body_rate: int = 32
+    body_count: int = 5
+    query_lead_shingles: int = 160
+
+    def __post_init__(self) -> None:
+        if min(self.shingle_words, self.lead_rate, self.body_rate) < 1 or self.body_count < 0:
+            raise ValueError("scheme sizes must be positive")
+        if self.query_lead_shingles < self.lead_shingles:
+            raise ValueError("a query must look at least at the whole stored lead")
+
+
+DEFAULT_SCHEME = FingerprintScheme()
+
+
+def index_fingerprints(hashes: Sequence[int], scheme: FingerprintScheme = DEFAULT_SCHEME) -> list[int]:
+    """The fingerprints an original keeps in the index: sorted, distinct signed 64-bit hashes.
+
+    `hashes` are the original's `shingle_hashes` in text order.
+    """
+    lead = {h for h in hashes[: scheme.lead_shingles] if h % scheme.lead_rate == 0}
+    body = heapq.nsmallest(scheme.body_count, {h for h in hashes if h % scheme.body_rate == 0})
+    return sorted(lead.union(body))
+
+
+def query_fingerprints(hashes: Sequence[int], scheme: FingerprintScheme = DEFAULT_SCHEME) -> list[int]:
+    """The fingerprints a copy looks up: sorted, distinct, a superset of any original's
+    `index_fingerprints` restricted to the shingles the two texts share (lead excepted when
+    the copy puts more than query_lead_shingles - lead_shingles shingles before it)."""
+    lead = {h for h in hashes[: scheme.query_lead_shingles] if h % scheme.lead_rate == 0}
+    body = {h for h in hashes if h % scheme.body_rate == 0}
+    return sorted(lead | body)
+
+
+def containment(part: Set[object], whole: Set[object]) -> float:
+    """How much of `part` lies in `whole`: |part ∩ whole| / |part| (0.0 for an empty part)."""
+    if not part:
+        return 0.0
+    return len(part & whole) / len(part)
+
+
+def resemblance(a: Set[object], b: Set[object]) -> float:
+    """Jaccard similarity |a ∩ b| / |a ∪ b| (0.0 when both are empty)."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0

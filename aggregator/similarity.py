@@ -1,0 +1,186 @@
+"""Decide whether a page's text is a copy of an original, and what kind of copy.
+
+Pure functions over paragraphs (plain strings): no Scrapy, no SQLAlchemy. The index only
+proposes candidates; this module is the text check every candidate must pass.
+
+Measures are on exact word 3-gram sets (short enough that a 10% word edit leaves most of a
+paragraph's shingles intact, long enough that unrelated texts share few):
+
+- containment: how much of the copy lies in the original (the question for excerpts);
+- coverage: how much of the original the copy reproduces;
+- per original paragraph, how much of it the copy reproduces, which tells a full copy from a
+  leading part (excerpt) from an edited copy, and one quoted paragraph from a republication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from aggregator.fingerprints import containment, shingles, words
+
+Kind = Literal["full", "excerpt", "edited"]
+
+VERIFY_SHINGLE_WORDS = 3
+"""Words per shingle when verifying a candidate."""
+
+PARAGRAPH_PRESENT = 0.5
+"""An original paragraph is present in a copy when the copy reproduces this share of its shingles."""
+
+PARAGRAPH_INTACT = 0.9
+"""... and intact (unedited, give or take normalisation) from this share on."""
+
+COPY_PARAGRAPH_FROM_ORIGINAL = 0.5
+"""A copy paragraph comes from the original when this share of its shingles is in the original."""
+
+BOILERPLATE_MAX_WORDS = 40
+"""A copy paragraph of at most this many words that is not from the original, before or after
+the copied text, is taken for boilerplate (attribution line, read-more link, share buttons)."""
+
+MATCH_CONTAINMENT = 0.5
+"""Without other evidence, a copy matches when at least this share of it lies in the original."""
+
+MATCH_CONTAINMENT_WITH_EVIDENCE = 0.3
+"""With strong evidence (a claim or link naming the original), this lower share suffices."""
+
+MIN_SHARED_SHINGLES = 10
+"""Below about a sentence of shared text, nothing is a match, whatever the ratios say."""
+
+SINGLE_PARAGRAPH_CONTAINMENT = 0.6
+"""When only one original paragraph is present, it must be the original's first paragraph (a
+leading part) and the copy must be mostly that paragraph: otherwise it is a quotation. Strong
+evidence does not lower this: quoting one paragraph with a link is commentary, not a copy."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How a copy's text relates to an original's text."""
+
+    shared_shingles: int
+    """Shingles the copy and the original have in common."""
+    containment: float
+    """Share of the copy's shingles found in the original."""
+    coverage: float
+    """Share of the original's shingles found in the copy."""
+    paragraphs_present: int
+    """Original paragraphs the copy reproduces (at least PARAGRAPH_PRESENT of their shingles)."""
+    paragraphs_total: int
+    """Original paragraphs with text."""
+    leading_part: bool
+    """The copy reproduces the original's first paragraphs and none of the rest (an excerpt)."""
+    title_changed: bool
+    """Both titles are known and differ after normalisation."""
+    kind: Kind
+    """full, excerpt or edited: meaningful when `is_match` holds."""
+
+
+def compare(
+    copy_paragraphs: Sequence[str],
+    original_paragraphs: Sequence[str],
+    *,
+    copy_title: str | None = None,
+    original_title: str | None = None,
+) -> Comparison:
+    """Compare a copy with an original, paragraph by paragraph, on exact shingle sets.
+
+    `kind` is `full` when every original paragraph is intact in the copy, in any case only with
+    boilerplate added around it; `excerpt` when the copy is a leading part of the original
+    (its last paragraph may be cut short); `edited` otherwise (paragraphs added, removed or
+    changed, or the title changed).
+    """
+    original = _paragraph_shingles(original_paragraphs)
+    copy = _paragraph_shingles(copy_paragraphs)
+    original_all: set[tuple[str, ...]] = set().union(*(s for _, s in original))
+    copy_all: set[tuple[str, ...]] = set().union(*(s for _, s in copy))
+
+    # How much of each original paragraph the copy reproduces, in original order.
+    reproduced = [containment(s, copy_all) for _, s in original]
+    present = [r >= PARAGRAPH_PRESENT for r in reproduced]
+    # Which copy paragraphs come from the original; the others are the copy's own text.
+    from_original = [containment(s, original_all) >= COPY_PARAGRAPH_FROM_ORIGINAL for _, s in copy]
+
+    title_changed = (
+        copy_title is not None
+        and original_title is not None
+        and words(copy_title) != words(original_title)
+    )
+    leading = _is_leading_part(reproduced)
+    only_boilerplate_added = _only_boilerplate_around(copy, from_original)
+
+    kind: Kind = "edited"
+    if not title_changed and only_boilerplate_added:
+        if all(r >= PARAGRAPH_INTACT for r in reproduced):
+            kind = "full"
+        elif leading and all(r >= PARAGRAPH_INTACT for r in reproduced[: sum(present)]):
+            kind = "excerpt"
+    shared = len(copy_all & original_all)
+    return Comparison(
+        shared_shingles=shared,
+        containment=shared / len(copy_all) if copy_all else 0.0,
+        coverage=containment(original_all, copy_all),
+        paragraphs_present=sum(present),
+        paragraphs_total=len(original),
+        leading_part=leading,
+        title_changed=title_changed,
+        kind=kind,
+    )
+
+
+def is_match(comparison: Comparison, *, strong_evidence: bool) -> bool:
+    """Whether the copy republishes the original.
+
+    Most of the copy must lie in the original (MATCH_CONTAINMENT, or the lower
+    MATCH_CONTAINMENT_WITH_EVIDENCE when a claim or link names the original: evidence lowers
+    the bar, it never replaces the text check). A copy that reproduces a single original
+    paragraph must be an excerpt made of the original's first paragraph; one quoted paragraph
+    inside other text is never a match. A shared title alone shares no text and never matches.
+    """
+    threshold = MATCH_CONTAINMENT_WITH_EVIDENCE if strong_evidence else MATCH_CONTAINMENT
+    if comparison.shared_shingles < MIN_SHARED_SHINGLES or comparison.containment < threshold:
+        return False
+    if comparison.paragraphs_present <= 1 and comparison.paragraphs_total > 1:
+        return comparison.leading_part and comparison.containment >= SINGLE_PARAGRAPH_CONTAINMENT
+    return True
+
+
+def _paragraph_shingles(paragraphs: Sequence[str]) -> list[tuple[int, set[tuple[str, ...]]]]:
+    """(word count, shingle set) of every paragraph that has words."""
+    out = []
+    for paragraph in paragraphs:
+        tokens = words(paragraph)
+        if tokens:
+            out.append((len(tokens), shingles(tokens, VERIFY_SHINGLE_WORDS)))
+    return out
+
+
+def _is_leading_part(reproduced: Sequence[float]) -> bool:
+    """The copy reproduces a proper leading part of the original, and nothing else of it.
+
+    Paragraphs 0..m-1 are present, paragraph m may be cut short (partly reproduced, as
+    excerpts often end mid-paragraph), nothing after it is present, and m < n.
+    """
+    n = len(reproduced)
+    m = 0
+    while m < n and reproduced[m] >= PARAGRAPH_PRESENT:
+        m += 1
+    if m == n:
+        return False
+    starts_at_the_top = m > 0 or reproduced[0] > 0
+    return starts_at_the_top and all(r < PARAGRAPH_PRESENT for r in reproduced[m + 1 :])
+
+
+def _only_boilerplate_around(
+    copy: Sequence[tuple[int, set[tuple[str, ...]]]], from_original: Sequence[bool]
+) -> bool:
+    """The copy adds nothing but short paragraphs before and after the text it copied."""
+    copied = [i for i, f in enumerate(from_original) if f]
+    if not copied:
+        return False
+    first, last = copied[0], copied[-1]
+    for i, (n_words, _) in enumerate(copy):
+        if from_original[i]:
+            continue
+        if first < i < last or n_words > BOILERPLATE_MAX_WORDS:
+            return False
+    return True

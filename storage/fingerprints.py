@@ -1,0 +1,91 @@
+"""The near-duplicate index: shingle fingerprints of canonical articles.
+
+One row per (fingerprint hash, article). The primary key starts with the hash, so finding the
+articles that share a hash is an index range scan, the same from any process or machine. On
+SQLite the table is WITHOUT ROWID: the primary key B-tree is the table, which keeps it small.
+A second index on article_id serves replacement and the ON DELETE CASCADE from articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, bindparam, delete, insert, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.base import Base
+
+MAX_ARTICLES_PER_HASH = 100
+"""A hash stored for more articles than this is a common phrase, not evidence: look-ups skip it."""
+
+
+class ArticleFingerprint(Base):
+    """A fingerprint (signed 64-bit shingle hash) kept in the index for a canonical article."""
+
+    __tablename__ = "article_fingerprints"
+    __table_args__ = (
+        Index("ix_article_fingerprints_article_id", "article_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+
+
+def replace_fingerprints(session: Session, *, article_id: int, hashes: Iterable[int]) -> None:
+    """Make `hashes` the fingerprints of the article, dropping any it had before (idempotent)."""
+    session.execute(delete(ArticleFingerprint).where(ArticleFingerprint.article_id == article_id))
+    rows = [{"hash": h, "article_id": article_id} for h in sorted(set(hashes))]
+    if rows:
+        session.execute(insert(ArticleFingerprint), rows)
+
+
+# One statement on both engines. The query's hashes become a row source (VALUES in a CTE);
+# a hash counts only if the index holds it for at most `max_per_hash` articles, which the
+# NOT EXISTS ... OFFSET probe decides by reading at most max_per_hash + 1 index entries,
+# however common the hash is; then the surviving hashes are joined to the index and the
+# shared hashes counted per article.
+_CANDIDATES_SQL = """
+WITH query_hashes(hash) AS (VALUES {values}),
+rare_hashes(hash) AS (
+    SELECT DISTINCT q.hash FROM query_hashes AS q
+    WHERE NOT EXISTS (
+        SELECT 1 FROM article_fingerprints AS common
+        WHERE common.hash = q.hash
+        LIMIT 1 OFFSET :max_per_hash
+    )
+)
+SELECT f.article_id, count(*) AS shared
+FROM rare_hashes AS r
+JOIN article_fingerprints AS f ON f.hash = r.hash
+GROUP BY f.article_id
+ORDER BY shared DESC, f.article_id
+LIMIT :limit
+"""
+
+
+def find_candidates(
+    session: Session,
+    *,
+    hashes: Sequence[int],
+    limit: int,
+    max_per_hash: int = MAX_ARTICLES_PER_HASH,
+) -> list[tuple[int, int]]:
+    """Articles that share fingerprints with `hashes`, as (article_id, shared count).
+
+    Most shared first (ties by article id), at most `limit`. Hashes held by more than
+    `max_per_hash` articles are ignored. One indexed query.
+    """
+    distinct = sorted(set(hashes))
+    if not distinct or limit <= 0:
+        return []
+    names = [f"h{i}" for i in range(len(distinct))]
+    values = ", ".join(f"(CAST(:{name} AS BIGINT))" for name in names)
+    stmt = text(_CANDIDATES_SQL.format(values=values)).bindparams(
+        *(bindparam(name, value, type_=BigInteger) for name, value in zip(names, distinct, strict=True)),
+        bindparam("max_per_hash", max_per_hash, type_=Integer),
+        bindparam("limit", limit, type_=Integer),
+    )
+    return [(int(article_id), int(shared)) for article_id, shared in session.execute(stmt)]
