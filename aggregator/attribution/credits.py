@@ -1,0 +1,102 @@
+"""Credit lines: a visible line that opens with a label, and the claim it makes."""
+
+from __future__ import annotations
+
+import re
+
+from aggregator.attribution.hosts import find_hosts, host_of_url, same_site
+from aggregator.attribution.known import KnownSources
+from aggregator.attribution.labels import match_label, phrase_key
+from aggregator.attribution.model import AUTHOR, Claim
+from aggregator.attribution.names import leading_name
+from aggregator.attribution.page import Line
+from aggregator.attribution.phrases import AUTHOR_CONNECTORS, NAME_PARTICLES, PLACE_CONNECTORS
+
+# A credit line is short; a long paragraph that happens to open with "Source" is article text.
+MAX_CREDIT_WORDS = 40
+# A value without any host still makes a credit line after a colon when this short ("Quelle: dpa").
+MAX_BARE_VALUE_WORDS = 8
+
+_AUTHOR_CONNECTOR_KEYS = frozenset(phrase_key(word) for word in AUTHOR_CONNECTORS)
+# Where a name ends inside "by NAME on HOST": a place word that cannot be part of a name.
+_PLACE_SPLIT_RE = re.compile(
+    r"\s+(?:"
+    + "|".join(
+        re.escape(word)
+        for word in sorted({phrase_key(w) for w in PLACE_CONNECTORS} - NAME_PARTICLES, key=len, reverse=True)
+    )
+    + r")(?=\s|:|$)",
+    re.IGNORECASE,
+)
+# "Source: example.com, by Jane Doe": a person named inside a source line.
+_AUTHOR_IN_VALUE_RE = re.compile(
+    r"(?:^|[\s,;(–—-])(?:"
+    + "|".join(re.escape(word) for word in sorted(AUTHOR_CONNECTORS, key=len, reverse=True))
+    + r")\s+(?P<name>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+class LineReader:
+    """Reads credit lines on one page: knows the page's URL, its own host and the known sources."""
+
+    def __init__(self, page_url: str, own_host: str | None, known: KnownSources) -> None:
+        self.page_url = page_url
+        self.own_host = own_host
+        self.known = known
+
+    def claim(self, line: Line) -> Claim | None:
+        """The claim a line makes, or None when it is not a credit line."""
+        if len(line.text.split()) > MAX_CREDIT_WORDS:
+            return None
+        match = match_label(line.text)
+        if match is None:
+            return None
+        if match.label.kind == AUTHOR:
+            name = leading_name(match.after_label, strict=not match.has_colon)
+            if name is None:
+                return None
+            rest = match.after_label[len(name) :]
+            host, url = self._host(line.hrefs, rest, cross_site_only=True)
+            return Claim(kind=AUTHOR, host=host, url=url, author=name, line=line.text)
+        value, author = match.value, None
+        if match.connector in _AUTHOR_CONNECTOR_KEYS:
+            # "Originally published by Jane Doe on example.com"
+            split = _PLACE_SPLIT_RE.search(value)
+            name_part, value = (value[: split.start()], value[split.end() :]) if split else (value, "")
+            author = leading_name(name_part, strict=not match.has_colon)
+            if author is None:
+                value = name_part + " " + value
+        else:
+            inside = _AUTHOR_IN_VALUE_RE.search(value)
+            if inside:
+                author = leading_name(inside.group("name"), strict=True)
+                if author:
+                    value = value[: inside.start()]
+        host, url = self._host(line.hrefs, value, cross_site_only=False)
+        colon_credit = match.has_colon and 1 <= len(value.split()) <= MAX_BARE_VALUE_WORDS
+        if host is None and author is None and not colon_credit:
+            return None
+        return Claim(kind=match.label.kind, host=host, url=url, author=author, line=line.text)
+
+    def _host(self, hrefs: list[str], text: str, *, cross_site_only: bool) -> tuple[str | None, str | None]:
+        """The host a line names: its links first, then a host written in it, then a known name.
+
+        Another site wins over this one; this site's own host is returned only when nothing else
+        is named (and never when `cross_site_only`), since resolution ignores it anyway.
+        """
+        candidates: list[tuple[str, str | None]] = []
+        for href in hrefs:
+            found = host_of_url(href, self.page_url)
+            if found:
+                candidates.append(found)
+        candidates.extend((mention.host, mention.url) for mention in find_hosts(text))
+        known = self.known.find(text)
+        if known:
+            candidates.append((known, None))
+        for host, url in candidates:
+            if not same_site(host, self.own_host):
+                return host, url
+        if candidates and not cross_site_only:
+            return candidates[0]
+        return None, None

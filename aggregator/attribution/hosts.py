@@ -1,0 +1,74 @@
+"""Host names: from links, from bare host names written in text, and whether two are one site."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+# File extensions that look like top-level domains in "report.pdf" or "Node.js".
+_FILE_EXTENSIONS = frozenset(
+    {
+        "html", "htm", "php", "asp", "aspx", "jsp", "cgi", "pdf", "jpg", "jpeg", "png", "gif", "webp", "svg",
+        "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "txt", "csv", "zip", "gz", "rar", "mp3", "mp4",
+        "avi", "mov", "js", "css", "json", "xml", "rss", "exe", "py", "md",
+    }
+)
+_LABEL = r"[0-9a-z\u00a1-\uffff](?:[0-9a-z\u00a1-\uffff-]{0,61}[0-9a-z\u00a1-\uffff])?"
+# A host written in text, with or without a scheme, and an optional path.
+_BARE_HOST_RE = re.compile(
+    r"(?<![\w@.\-/])(?P<scheme>https?://)?"
+    r"(?P<host>(?:" + _LABEL + r"\.)+(?P<tld>[a-z\u00a1-\uffff]{2,63}|xn--[a-z0-9-]{2,59}))"
+    r"(?::\d{2,5})?(?P<path>/[^\s<>\"'()\[\]]*)?(?![\w\-])",
+    re.IGNORECASE,
+)
+_WWW_RE = re.compile(r"^www\d*\.")
+
+
+@dataclass(frozen=True, slots=True)
+class HostMention:
+    """A host found in text: the host, the URL when one was written, and where it stood."""
+
+    host: str
+    url: str | None
+    start: int
+    end: int
+
+
+def host_of_url(href: str, base: str | None = None) -> tuple[str, str] | None:
+    """The lower-cased host and absolute URL of an http(s) link, or None for anything else."""
+    href = href.strip()
+    if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
+        return None
+    try:
+        url = urljoin(base, href) if base else href
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    host = host.lower().rstrip(".")
+    return (host, url) if "." in host else None
+
+
+def find_hosts(text: str) -> list[HostMention]:
+    """Host names written in plain text ("blog.useo.net", "https://www.example.co.uk/a"), in order."""
+    found: list[HostMention] = []
+    for match in _BARE_HOST_RE.finditer(text):
+        if match.group("tld").lower() in _FILE_EXTENSIONS and not match.group("scheme"):
+            continue
+        host = match.group("host").lower()
+        url = match.group(0).rstrip(".,;:!?") if match.group("scheme") else None
+        found.append(HostMention(host=host, url=url, start=match.start(), end=match.end()))
+    return found
+
+
+def site_key(host: str) -> str:
+    """The host without a leading "www." (or "www2."): two hosts with one key are one site."""
+    return _WWW_RE.sub("", host.lower().rstrip("."))
+
+
+def same_site(host: str, other: str | None) -> bool:
+    """Whether two hosts are the same site, counting www-equivalents as the same."""
+    return other is not None and site_key(host) == site_key(other)

@@ -1,0 +1,65 @@
+"""Whether a short string is a person's name, and finding one after an author label."""
+
+from __future__ import annotations
+
+import re
+
+from aggregator.attribution.phrases import AUTHOR_CONJUNCTIONS, COMMON_WORDS, NAME_PARTICLES
+
+MAX_NAME_WORDS = 5
+MAX_AUTHORS = 3
+# Where a name stops: a comma, a bar, a bullet, a bracket, a spaced dash, a slash, a date, a full
+# stop after a word (not after an initial: "J. K. Rowling").
+_NAME_END_RE = re.compile(r"\s*(?:[,|·•/(\[;!?]|\s[-–—]\s|\s[-–—]$|\d|(?<=\w{3})\.(?:\s|$))")
+_CONJUNCTION_RE = re.compile(
+    r"\s+(?:" + "|".join(re.escape(word) for word in AUTHOR_CONJUNCTIONS) + r")\s+", re.IGNORECASE
+)
+# An initial or a short abbreviation inside a name: "J.", "J.-P.", "Jr.", "St.".
+_ABBREVIATION_RE = re.compile(r"^(?:\w{1,2}\.)(?:-?\w\.)*$")
+_WORD_RE = re.compile(r"^[@\w][\w'’\-.]*$")
+
+
+def _is_name_word(word: str, *, strict: bool) -> bool:
+    if any(char.isdigit() for char in word) or not _WORD_RE.match(word):
+        return False
+    if "." in word and not _ABBREVIATION_RE.match(word):
+        return False
+    if word.casefold().rstrip(".") in COMMON_WORDS:
+        return False
+    # Without a colon after the label ("By Jane Doe"), a name is capitalised: this is what
+    # separates "Di Mario Rossi" from "Di recente, ..." and "Door Jan de Vries" from "Door de regen".
+    return not strict or word[0].isupper() or word[0] == "@"
+
+
+def is_person_name(text: str, *, strict: bool) -> bool:
+    """Whether `text` is one to three short names (1–5 words each, no sentence punctuation).
+
+    `strict` also requires capitalised words: use it when nothing but the label word marks the
+    line as a credit ("By Jane Doe"), not after an explicit "Author:".
+    """
+    names = _CONJUNCTION_RE.split(text.strip())
+    if not names or len(names) > MAX_AUTHORS:
+        return False
+    for name in names:
+        words = name.split()
+        if not 1 <= len(words) <= MAX_NAME_WORDS:
+            return False
+        significant = [word for word in words if word.casefold() not in NAME_PARTICLES]
+        if not significant or not all(_is_name_word(word, strict=strict) for word in significant):
+            return False
+    return True
+
+
+def leading_name(text: str, *, strict: bool, max_rest_words: int = 8) -> str | None:
+    """The person's name at the start of `text` ("Jane Doe, Staff Writer | 3 May" -> "Jane Doe").
+
+    None when the start is not a name, or when too much text follows it: a label word opening a
+    sentence ("Par ailleurs, les entreprises ...") is not a byline.
+    """
+    text = text.strip().strip("\"'“”«» ")
+    end = _NAME_END_RE.search(text)
+    name, rest = (text[: end.start()], text[end.start() :]) if end else (text, "")
+    name = name.strip().rstrip(".:!?").strip()
+    if len(rest.split()) > max_rest_words or not is_person_name(name, strict=strict):
+        return None
+    return name

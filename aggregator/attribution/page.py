@@ -1,0 +1,157 @@
+"""The visible lines of a page's article, with their links, leaving out the site's chrome.
+
+Navigation, sidebars, comment sections, "related posts", share bars, cookie notices and the
+site's own header and footer are left out: text and links there are not claims about the
+article. A header or footer inside the article (or inside <main>) is kept, since that is where
+bylines and credit lines live.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from lxml import html as lxml_html
+
+from aggregator.attribution.text import normalise_line, repair_split_entities
+
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div",
+        "dl", "dt", "fieldset", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+        "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
+        "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+)
+# Never visible text, or never article text.
+SKIP_TAGS = frozenset(
+    {
+        "head", "title", "script", "style", "noscript", "template", "svg", "button", "select", "option",
+        "textarea", "iframe", "form", "input", "label", "figcaption", "nav", "aside", "object", "canvas",
+    }
+)
+# Elements whose inside is the article (or the page's main content).
+CONTENT_TAGS = frozenset({"article", "main"})
+# Class or id words that mark chrome wherever it sits.
+CHROME_WORDS = frozenset(
+    {
+        "nav", "navbar", "navigation", "menu", "sidebar", "widget", "widgets", "breadcrumb", "breadcrumbs",
+        "cookie", "cookies", "consent", "gdpr", "newsletter", "subscribe", "subscription", "share", "sharing",
+        "sharedaddy", "social", "comment", "comments", "commentlist", "respond", "disqus", "related",
+        "recommended", "recirculation", "popular", "trending", "outbrain", "taboola", "advert",
+        "advertisement", "ads", "promo", "pagination", "pager", "postnav", "caption", "wp-caption",
+        "screen-reader-text", "sr-only", "visually-hidden",
+    }
+)
+CHROME_PREFIXES = ("comment", "related", "share", "social", "sidebar", "widget", "breadcrumb", "cookie")
+# Class or id words that mark the site's header or footer, when outside the article.
+SITE_FRAME_WORDS = frozenset({"header", "footer", "masthead", "banner", "colophon", "topbar", "site-header"})
+CHROME_ROLES = frozenset({"navigation", "complementary", "search", "dialog", "alert"})
+SITE_FRAME_ROLES = frozenset({"banner", "contentinfo"})
+_WORD_SPLIT_RE = re.compile(r"[\s_\-]+")
+_TRAILING_PARTIAL_ENTITY_RE = re.compile(r"&[#0-9A-Za-z]{0,10}$")
+_LEADING_ENTITY_REST_RE = re.compile(r"^[#0-9A-Za-z]{1,32};")
+
+
+@dataclass(slots=True)
+class Line:
+    """One visible line: its normalised text and the hrefs of the links inside it, in order."""
+
+    text: str
+    hrefs: list[str] = field(default_factory=list)
+
+
+def _class_words(element: lxml_html.HtmlElement) -> set[str]:
+    names = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    words = set(_WORD_SPLIT_RE.split(names))
+    words.update(names.split())
+    words.discard("")
+    return words
+
+
+def is_chrome(element: lxml_html.HtmlElement, tag: str, in_content: bool) -> bool:
+    """Whether an element is site chrome (navigation, comments, widgets...) rather than article."""
+    if element.get("hidden") is not None:
+        return True
+    role = (element.get("role") or "").lower()
+    if role in CHROME_ROLES or (not in_content and role in SITE_FRAME_ROLES):
+        return True
+    if not in_content and tag in ("header", "footer"):
+        return True
+    words = _class_words(element)
+    if words & CHROME_WORDS or any(word.startswith(CHROME_PREFIXES) for word in words):
+        return True
+    return not in_content and bool(words & SITE_FRAME_WORDS)
+
+
+def _starts_content(element: lxml_html.HtmlElement, tag: str) -> bool:
+    if tag in CONTENT_TAGS or (element.get("role") or "").lower() == "main":
+        return True
+    return "articleBody" in (element.get("itemprop") or "")
+
+
+class _LineCollector:
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self._pieces: list[str] = []
+        self._hrefs: list[str] = []
+
+    def text(self, text: str | None) -> None:
+        if text:
+            self._pieces.append(text)
+
+    def flush(self) -> None:
+        if self._pieces or self._hrefs:
+            text = normalise_line("".join(self._pieces))
+            if text:
+                self.lines.append(Line(text=text, hrefs=self._hrefs))
+            self._pieces, self._hrefs = [], []
+
+    def walk(self, element: lxml_html.HtmlElement, in_content: bool) -> None:
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str):  # comment or processing instruction
+                self.text(child.tail)
+                continue
+            tag = tag.lower()
+            block = tag in BLOCK_TAGS or tag == "br"
+            if block:
+                self.flush()
+            if tag not in SKIP_TAGS and tag != "br" and not is_chrome(child, tag, in_content):
+                if tag == "a" and child.get("href"):
+                    self._hrefs.append(child.get("href"))
+                self.text(child.text)
+                self.walk(child, in_content or _starts_content(child, tag))
+                if block:
+                    self.flush()
+            self.text(child.tail)
+
+
+def _merge_split_entities(lines: Iterable[Line]) -> list[Line]:
+    # A block or <br> boundary may fall inside an entity ("PLATEFORME:&" <br> "#0160;PSST.FR").
+    merged: list[Line] = []
+    for line in lines:
+        if (
+            merged
+            and _TRAILING_PARTIAL_ENTITY_RE.search(merged[-1].text)
+            and _LEADING_ENTITY_REST_RE.match(line.text)
+        ):
+            joined = repair_split_entities(merged[-1].text + "\n" + line.text)
+            if "\n" not in joined:
+                merged[-1] = Line(text=normalise_line(joined), hrefs=merged[-1].hrefs + line.hrefs)
+                continue
+        merged.append(line)
+    return merged
+
+
+def visible_lines(document: lxml_html.HtmlElement) -> list[Line]:
+    """The page's visible lines in document order, chrome left out, split entities repaired."""
+    collector = _LineCollector()
+    root = document.find("body")
+    if root is None:
+        root = document
+    collector.text(root.text)
+    collector.walk(root, in_content=_starts_content(root, str(root.tag)))
+    collector.flush()
+    return _merge_split_entities(collector.lines)
