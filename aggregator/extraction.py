@@ -233,13 +233,11 @@ def _collect_blocks(element: Any, out: list[str]) -> None:
             out.append(tail)
 
 
-def _paragraphs_from_xml(xml: str) -> list[str]:
-    root = lxml.etree.fromstring(xml.encode("utf-8"))  # type: ignore[attr-defined]
-    main = root.find("main")
-    if main is None:
+def _paragraphs_from_body(body: Any) -> list[str]:
+    if body is None:
         return []
     paragraphs: list[str] = []
-    for child in main:
+    for child in body:
         _collect_blocks(child, paragraphs)
     return paragraphs
 
@@ -275,20 +273,16 @@ def extract_page(
     except (lxml.etree.ParserError, ValueError):  # type: ignore[attr-defined]
         return Extracted(None, None, None, None, None, "", None, None, None, False, "unparsable HTML")
     ld = _json_ld_objects(doc)
-    result = trafilatura.bare_extraction(
-        doc,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        output_format="python",
-        as_dict=True,
+    # One trafilatura pass: its metadata, and its cleaned body tree for the paragraphs.
+    document = trafilatura.bare_extraction(
+        doc, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
-    data: dict[str, Any] = result if isinstance(result, dict) else {}
-    xml = trafilatura.extract(
-        doc, url=url, output_format="xml", include_comments=False, include_tables=True, with_metadata=False
-    )
-    paragraphs = _paragraphs_from_xml(xml) if xml else []
+    data: dict[str, Any] = {}
+    body = None
+    if document is not None and not isinstance(document, dict):
+        data = document.as_dict()
+        body = document.body
+    paragraphs = _paragraphs_from_body(body)
     paragraphs = _after_headline(paragraphs, hints.get("title") or _first([o.get("headline") for o in ld])
                                  or _meta(doc, "og:title") or _explicit_title(doc) or data.get("title"))
     # A byline ("By Jane Doe — 3 May 2020") at the head is metadata, not article text.

@@ -179,7 +179,7 @@ class SourcesSpider(scrapy.Spider):
             if not entry.link:
                 continue
             hints = {
-                "title": entry.title, "author": entry.author, "feed_url": response.url,
+                "title": entry.title, "author": entry.author, "feed_url": response.url, "guid": entry.key,
                 "published": entry.published.isoformat() if entry.published else None,
                 "updated": entry.updated.isoformat() if entry.updated else None,
             }

@@ -1,0 +1,126 @@
+"""Extraction of main text and metadata, on pages of several templates and languages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from aggregator.extraction import extract_page, parse_datetime
+
+PARAS_EN = [
+    "The harbour authority approved the new ferry timetable on Tuesday after three months of consultation "
+    "with residents, shop owners and the two operators that serve the islands.",
+    "Under the plan, the first crossing leaves at six in the morning and the last returns shortly before "
+    "midnight, which the council says will let commuters reach the mainland hospital for early shifts.",
+    "Critics argue that the fares rise faster than wages, and that the winter service still leaves the "
+    "smallest island without a boat for two days each week.",
+]
+PARAS_DE = [
+    "Die Stadtbibliothek verlängert ab dem kommenden Monat ihre Öffnungszeiten an allen Wochentagen bis "
+    "zweiundzwanzig Uhr, wie die Leiterin am Montag mitteilte.",
+    "Möglich wird das durch ein neues Ausleihsystem, bei dem Leserinnen und Leser ihre Bücher selbst "
+    "verbuchen und über einen Automaten im Eingangsbereich zurückgeben können.",
+    "Der Personalrat begrüßt die Änderung, fordert aber zusätzliche Stellen für die Beratung am Abend.",
+]
+
+
+def wordpress_page(paragraphs: list[str]) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Ferry timetable approved | Island News</title>
+<meta property="og:title" content="Ferry timetable approved">
+<meta property="article:published_time" content="2021-03-09T07:30:00+01:00">
+<link rel="canonical" href="https://news.example/2021/03/ferry-timetable/"></head>
+<body><header><nav><a href="/">Home</a> <a href="/about/">About</a></nav></header>
+<main><article><h1 class="entry-title">Ferry timetable approved</h1>
+<div class="entry-meta">by <span class="author vcard"><a class="url fn" href="/author/kim/">Kim Larsen</a></span></div>
+<div class="entry-content">{body}</div></article>
+<div id="comments"><h3>1 comment</h3><div class="comment"><cite class="fn">Troll</cite>
+<p>This is a comment that must not be part of the article text at all, whatever its length may be.</p>
+</div></div></main>
+<aside><h2>Recent posts</h2><ul><li><a href="/x/">Another story</a></li></ul></aside>
+<footer>All rights reserved. Theme by someone.</footer></body></html>"""
+
+
+def table_layout_page(paragraphs: list[str]) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<html lang="de"><head><title>Bibliothek länger offen</title></head><body>
+<table><tr><td class="left"><b>Stadtblatt</b><br><a href="/">start</a><br><a href="/archiv/">archiv</a></td>
+<td><h2>Bibliothek länger offen</h2><p><i>Von Jana Keller — 4. Mai 2022</i></p>{body}
+<hr><p><a href="/">zurück</a></p></td></tr></table></body></html>"""
+
+
+def test_wordpress_like_page() -> None:
+    e = extract_page(wordpress_page(PARAS_EN), "https://news.example/2021/03/ferry-timetable/")
+    assert e.is_article
+    assert e.title == "Ferry timetable approved"
+    assert e.author == "Kim Larsen"
+    assert e.published == datetime(2021, 3, 9, 6, 30, tzinfo=UTC)
+    assert e.language == "en"
+    assert e.canonical_url == "https://news.example/2021/03/ferry-timetable/"
+    assert e.paragraphs == PARAS_EN
+    assert "comment" not in e.text
+
+
+def test_table_layout_with_visible_byline() -> None:
+    e = extract_page(table_layout_page(PARAS_DE), "http://stadtblatt.example/artikel/7.html")
+    assert e.title == "Bibliothek länger offen"
+    assert e.author == "Jana Keller"
+    assert e.language == "de"
+    assert e.paragraphs[: len(PARAS_DE)] == PARAS_DE
+    assert not any(p.startswith("Von Jana") for p in e.paragraphs)
+
+
+def test_json_ld_metadata_wins_and_graph_is_searched() -> None:
+    html = (
+        '<html><head><script type="application/ld+json">{"@context":"https://schema.org","@graph":['
+        '{"@type":"WebSite","name":"Site"},{"@type":"NewsArticle","headline":"Graph headline",'
+        '"datePublished":"2020-01-02T03:04:05Z","author":[{"@type":"Person","name":"Ada Byron"}]}]}'
+        "</script></head><body><article><h1>Visible headline</h1>"
+        + "".join(f"<p>{p}</p>" for p in PARAS_EN)
+        + "</article></body></html>"
+    )
+    e = extract_page(html, "http://x.example/a")
+    assert e.title == "Graph headline"
+    assert e.author == "Ada Byron"
+    assert e.published == datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def test_feed_hints_fill_missing_metadata() -> None:
+    html = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in PARAS_EN) + "</article></body></html>"
+    hints = {"title": "From the feed", "author": "Feed Author", "published": "2019-05-01T10:00:00+00:00"}
+    e = extract_page(html, "http://x.example/a", hints=hints)
+    assert e.title == "From the feed"
+    assert e.author == "Feed Author"
+    assert e.published == datetime(2019, 5, 1, 10, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "<html><body><nav><a href='/'>home</a></nav></body></html>",
+        "<html><head><meta property='og:type' content='website'></head><body><main>"
+        + "".join(f"<p>{p}</p>" for p in PARAS_EN) + "</main></body></html>",
+    ],
+)
+def test_non_articles_are_recognised(html: str) -> None:
+    e = extract_page(html or "<html></html>", "http://x.example/")
+    assert not e.is_article
+    assert e.reason
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2020-05-01T10:00:00+02:00", datetime(2020, 5, 1, 8, tzinfo=UTC)),
+        ("2020-05-01", datetime(2020, 5, 1, tzinfo=UTC)),
+        ("Mon, 11 Nov 2019 03:41:00 +0000", datetime(2019, 11, 11, 3, 41, tzinfo=UTC)),
+        ("not a date", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_datetime(value: object, expected: datetime | None) -> None:
+    assert parse_datetime(value) == expected
