@@ -65,7 +65,8 @@ ENGLISH = LanguageCorpus(
                                         "cooling tray", "drum thermometer"),
         "library makerspaces": ("laser cutter", "booking sheet", "mentor scheme", "safety briefing",
                                 "filament shelf"),
-        "rainwater harvesting": ("storage tank", "gutter filter", "overflow pipe", "pump timer", "rain gauge"),
+        "rainwater harvesting": ("storage tank", "gutter filter", "overflow pipe", "pump timer",
+                                 "rain gauge"),
         "neighbourhood repair cafés": ("spare parts box", "repair log", "soldering station",
                                        "waiting list", "toaster queue"),
         "database migrations": ("schema change", "rollback script", "staging copy", "lock timeout",
@@ -87,7 +88,8 @@ ENGLISH = LanguageCorpus(
                     "printed manual", "team chat", "supplier contract", "monthly report", "whiteboard"),
     titles=(
         "What {n} months of {topic} taught us", "{topic}: three mistakes to avoid",
-        "Why getting {topic} right is harder than it looks", "A practical guide to {topic}", "{topic} without the hype",
+        "Why getting {topic} right is harder than it looks", "A practical guide to {topic}",
+        "{topic} without the hype",
         "How we rethought {topic}", "The quiet economics of {topic}", "Lessons in {topic} from {place}",
         "Getting started with {topic}", "{topic}: is it worth the effort?",
     ),
@@ -167,7 +169,8 @@ FRENCH = LanguageCorpus(
         "l'épicerie coopérative": ("la commande groupée", "la permanence du jeudi", "la caisse commune",
                                    "la chambre froide", "l'étagère du vrac"),
         "la documentation technique": ("la page d'accueil du wiki", "la procédure de déploiement",
-                                       "la relecture croisée", "la table des matières", "l'index des erreurs"),
+                                       "la relecture croisée", "la table des matières",
+                                       "l'index des erreurs"),
     },
     generic_things=("la feuille de budget", "la réunion du lundi", "l'agenda partagé", "la boîte à idées",
                     "la messagerie interne", "la convention de partenariat", "l'enquête de satisfaction",
@@ -183,7 +186,7 @@ FRENCH = LanguageCorpus(
         "{time}, {actor} {verb} {thing} à {place}.",
         "On a trouvé {thing} plutôt {adj}, et {result}.",
         "{n} personnes sur {m} ont jugé {thing} {adj}.",
-        "\u00ab\u00a0{quote}\u00a0\u00bb, explique {person}, qui {verb} {thing} {time}.",
+        "\u00ab {quote} \u00bb, explique {person}, qui {verb} {thing} {time}.",
         "{actor} {verb} {thing} {reason}.",
         "Après {n} semaines à {place}, on trouvait {thing} toujours aussi {adj}.",
         "On {verb} {thing} deux fois ; la seconde fois, {result}.",
@@ -210,11 +213,13 @@ FRENCH = LanguageCorpus(
         "place": ("Lyon", "Nantes", "Rennes", "Lille", "Grenoble", "Bordeaux", "Dijon", "Montpellier",
                   "Strasbourg", "Brest", "Tours", "Angers", "Liège", "Namur", "Genève"),
         "time": ("au printemps dernier", "début mars", "pendant l'hiver", "pendant la phase pilote",
-                 "après le premier audit", "à la fin du trimestre", "un mardi pluvieux", "en moins de quinze jours",
+                 "après le premier audit", "à la fin du trimestre", "un mardi pluvieux",
+                 "en moins de quinze jours",
                  "avant la pause estivale", "dès la deuxième semaine", "fin octobre"),
         "result": ("la file d'attente a raccourci", "personne n'a regretté l'ancienne méthode",
                    "les coûts ont baissé d'un tiers", "les plaintes se sont taries",
-                   "deux bénévoles sont revenus", "les chiffres ont enfin collé", "les matinées sont plus calmes",
+                   "deux bénévoles sont revenus", "les chiffres ont enfin collé",
+                   "les matinées sont plus calmes",
                    "la moitié des étapes a disparu", "tout le monde a mieux dormi", "le retard s'est résorbé",
                    "les voisins l'ont remarqué", "les erreurs sont devenues rares"),
         "reason": ("parce que le budget était serré", "après une longue discussion",
@@ -260,7 +265,8 @@ GERMAN = LanguageCorpus(
                                    "die Belegmappe", "das Haushaltsblatt"),
     },
     generic_things=("die Budgettabelle", "die Montagsrunde", "das Feedbackformular", "die Statusseite",
-                    "das gedruckte Handbuch", "die Teamchat-Gruppe", "die Monatsübersicht", "die Whiteboard-Skizze",
+                    "das gedruckte Handbuch", "die Teamchat-Gruppe", "die Monatsübersicht",
+                    "die Whiteboard-Skizze",
                     "die alte Vorgehensweise", "die Lieferantenliste"),
     titles=(
         "{topic}: drei Fehler, die man vermeiden sollte", "Warum {topic} schwieriger ist, als es aussieht",
@@ -302,7 +308,8 @@ GERMAN = LanguageCorpus(
                  "innerhalb von zwei Wochen", "vor der Sommerpause", "in der zweiten Woche", "Ende Oktober"),
         "result": ("die Warteschlange wurde kürzer", "niemand vermisste den alten Weg",
                    "die Kosten sanken um ein Drittel", "die Beschwerden hörten auf",
-                   "zwei Freiwillige kamen zurück", "die Zahlen stimmten endlich", "die Vormittage wurden ruhiger",
+                   "zwei Freiwillige kamen zurück", "die Zahlen stimmten endlich",
+                   "die Vormittage wurden ruhiger",
                    "die Hälfte der Schritte fiel weg", "alle schliefen besser", "der Rückstand schrumpfte",
                    "die Nachbarn merkten es", "Fehler wurden selten"),
         "reason": ("weil das Budget knapp war", "nach einer langen Diskussion",
@@ -333,8 +340,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def capitalise_first_letter(text: str) -> str:
-    """Upper-case the first letter of ``text``, skipping leading quotes and punctuation."""
+    """Upper-case the first letter of ``text``, skipping leading quotes and punctuation, not digits."""
     for index, char in enumerate(text):
+        if char.isdigit():
+            return text  # "3 personnes sur 20 …": nothing to capitalise
         if char.isalpha():
             return text[:index] + char.upper() + text[index + 1 :]
     return text
@@ -359,10 +368,13 @@ class ArticleGenerator:
         lasts = self._rng.sample(corpus.last_names, count)
         return [f"{first} {last}" for first, last in zip(firsts, lasts, strict=True)]
 
-    def articles(self, language: str, count: int, *, authors: list[str], newest: datetime) -> list[DemoArticle]:
+    def articles(
+        self, language: str, count: int, *, authors: list[str], newest: datetime
+    ) -> list[DemoArticle]:
         """``count`` articles in ``language``, newest first, published a few days apart before ``newest``."""
         if count > len(self._unused_topics[language]):
-            raise ValueError(f"the {language} corpus has only {len(self._unused_topics[language])} topics left")
+            left = len(self._unused_topics[language])
+            raise ValueError(f"the {language} corpus has only {left} topics left")
         written: list[DemoArticle] = []
         published = newest.astimezone(UTC).replace(second=0, microsecond=0)
         for _ in range(count):
@@ -379,7 +391,10 @@ class ArticleGenerator:
         return [(name, self._rng.choice(corpus.comments)) for name in names]
 
     def edited_paragraphs(self, article: DemoArticle) -> tuple[str, ...]:
-        """An edited copy of ``article``'s body: an editor's lead, one sentence cut, the last paragraph dropped."""
+        """An edited copy of ``article``'s body.
+
+        An editor's lead paragraph is added, one sentence is cut, and the last paragraph is dropped.
+        """
         corpus = CORPORA[article.language]
         paragraphs = list(article.paragraphs[:-1])
         sentences = _SENTENCE_END.split(paragraphs[1])

@@ -77,7 +77,8 @@ class DemoRequestHandler(BaseHTTPRequestHandler):
     def _answer(self, *, send_body: bool) -> None:
         host, path, query = self._target()
         if self.server.request_log is not None:
-            self.server.request_log.append(f"{self.command} http://{host}{path}" + (f"?{query}" if query else ""))
+            target = f"http://{host}{path}" + (f"?{query}" if query else "")
+            self.server.request_log.append(f"{self.command} {target}")
         if host in self.server.hosts:
             status, headers, body = self.server.web.respond(host, path, query)
         else:
@@ -102,7 +103,7 @@ class DemoRequestHandler(BaseHTTPRequestHandler):
         if if_none_match is not None:
             # Weak comparison: any encoding of the same body matches.
             bare = etag.strip('"')
-            tags = {tag.strip().removeprefix("W/").strip('"').removesuffix("-gz") for tag in if_none_match.split(",")}
+            tags = {_opaque_tag(tag) for tag in if_none_match.split(",")}
             return "*" in tags or bare in tags
         if_modified_since = self.headers.get("If-Modified-Since")
         if if_modified_since and last_modified:
@@ -122,6 +123,11 @@ class DemoRequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body and body:
             self.wfile.write(body)
+
+
+def _opaque_tag(tag: str) -> str:
+    """An entity tag from If-None-Match without its weakness flag, quotes and encoding suffix."""
+    return tag.strip().removeprefix("W/").strip('"').removesuffix("-gz")
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
