@@ -85,9 +85,7 @@ def sources_import(
     The whole file is validated first: a bad file changes nothing.
     """
     from aggregator.sources_file import SourcesFileError, parse_sources
-    from storage.engine import session_scope
-    from storage.feeds import upsert_feed
-    from storage.sources import upsert_source
+    from aggregator.sources_import import import_sources
 
     url = _db(database_url)
     _require_schema(url)
@@ -100,15 +98,8 @@ def sources_import(
         raise typer.Exit(2) from exc
     except UnicodeDecodeError as exc:
         raise _fail(f"{file} is not UTF-8 text: {exc}", 2) from exc
-    with session_scope(url) as session:
-        for spec in specs:
-            source_id = upsert_source(
-                session, host=spec.host, name=spec.name, home_url=spec.home, role=spec.role,
-                language=spec.language, sitemap_urls=list(spec.sitemaps),
-            )
-            for feed_url in spec.feeds:
-                upsert_feed(session, source_id=source_id, url=feed_url)
-    typer.echo(f"imported {len(specs)} source(s) from {file}")
+    count = import_sources(url, specs)
+    typer.echo(f"imported {count} source(s) from {file}")
 
 
 @sources_app.command("list")
@@ -225,6 +216,21 @@ def export(
         count = write_jsonl(url, out)
     tmp.replace(output)  # readers never see a half-written file
     typer.echo(f"exported {count} articles to {output}", err=True)
+
+
+@app.command()
+def demo(
+    database_url: DatabaseOption = None,
+    jobs: Annotated[int, typer.Option(help="Processes for extraction (0: one per core).")] = 0,
+) -> None:
+    """Serve the built-in demo web on loopback, crawl it into the database, and report.
+
+    Nothing leaves the machine: the demo's partner blogs and republishers are generated and
+    served by this process.
+    """
+    from aggregator.demo_run import run_demo
+
+    run_demo(_db(database_url), echo=typer.echo, jobs=jobs)
 
 
 def main() -> None:
