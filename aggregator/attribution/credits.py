@@ -7,7 +7,7 @@ import re
 from aggregator.attribution.hosts import find_hosts, host_of_url, same_site
 from aggregator.attribution.known import KnownSources
 from aggregator.attribution.labels import match_label, phrase_key
-from aggregator.attribution.model import AUTHOR, Claim
+from aggregator.attribution.model import AUTHOR, SOURCE, VIA, Claim
 from aggregator.attribution.names import leading_name
 from aggregator.attribution.page import Line
 from aggregator.attribution.phrases import AUTHOR_CONNECTORS, NAME_PARTICLES, PLACE_CONNECTORS
@@ -16,6 +16,9 @@ from aggregator.attribution.phrases import AUTHOR_CONNECTORS, NAME_PARTICLES, PL
 MAX_CREDIT_WORDS = 40
 # A value without any host still makes a credit line after a colon when this short ("Quelle: dpa").
 MAX_BARE_VALUE_WORDS = 8
+# Without a colon, "Source"/"Via" lines are just the label and a name ("Via example.com"); longer,
+# they are sentences ("Sources say the deal is off, according to example.com").
+MAX_UNPUNCTUATED_VALUE_WORDS = 5
 
 _AUTHOR_CONNECTOR_KEYS = frozenset(phrase_key(word) for word in AUTHOR_CONNECTORS)
 # Where a name ends inside "by NAME on HOST": a place word that cannot be part of a name.
@@ -60,6 +63,12 @@ class LineReader:
             host, url = self._host(line.hrefs, rest, cross_site_only=True)
             return Claim(kind=AUTHOR, host=host, url=url, author=name, line=line.text)
         value, author = match.value, None
+        if (
+            match.label.kind in (SOURCE, VIA)
+            and not match.has_colon
+            and len(value.split()) > MAX_UNPUNCTUATED_VALUE_WORDS
+        ):
+            return None
         if match.connector in _AUTHOR_CONNECTOR_KEYS:
             # "Originally published by Jane Doe on example.com"
             split = _PLACE_SPLIT_RE.search(value)

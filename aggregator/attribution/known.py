@@ -13,7 +13,9 @@ class KnownSources:
     """Display names of known sources and their hosts, matched as whole words, case-insensitively."""
 
     def __init__(self, names: Mapping[str, str] | None) -> None:
-        items = tuple(sorted((phrase_key(name), host.lower()) for name, host in (names or {}).items() if name))
+        items = tuple(
+            sorted((phrase_key(name), host.lower()) for name, host in (names or {}).items() if name)
+        )
         self._hosts = dict(items)
         self._pattern = _names_pattern(tuple(name for name, _ in items)) if items else None
 

@@ -71,7 +71,9 @@ def label_table() -> tuple[dict[str, Label], re.Pattern[str]]:
             key = phrase_key(entry.rstrip(":"))
             previous = labels.get(key)
             # A label listed twice (one language with a colon, another without) needs no colon.
-            labels[key] = Label(kind=kind, needs_colon=needs_colon and (previous is None or previous.needs_colon))
+            labels[key] = Label(
+                kind=kind, needs_colon=needs_colon and (previous is None or previous.needs_colon)
+            )
     subjects = {phrase_key(p) for p in phrases.FIRST_PUBLISHED_SUBJECTS}
     auxiliaries = {phrase_key(p) for p in phrases.FIRST_PUBLISHED_AUXILIARIES}
     first_published = {key for key, label in labels.items() if label.kind == FIRST_PUBLISHED}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from html import escape
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -18,7 +19,9 @@ from aggregator.attribution.structured import structured_claims
 
 # Lines after the last long paragraph count as the article's tail (credits, the republisher's notices).
 MAX_TAIL_LINE_WORDS = 25
-_FEED_START_RE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<(?:rss|feed|item|entry|rdf:rdf|channel)\b", re.IGNORECASE)
+_FEED_START_RE = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?<(?:rss|feed|item|entry|rdf:rdf|channel)\b", re.IGNORECASE
+)
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _FEED_CONTENT_TAGS = frozenset({"encoded", "content", "description", "summary"})
 
@@ -52,7 +55,7 @@ def _feed_item_document(xml: str) -> lxml_html.HtmlElement | None:
             )
             if url:
                 name = " ".join(element.itertext()).strip()
-                parts.append(f'<source url="{lxml_html.escape(url)}">{lxml_html.escape(name)}</source>')
+                parts.append(f'<source url="{escape(url)}">{escape(name)}</source>')
     return _parse_document("<html><body>" + "\n".join(parts) + "</body></html>")
 
 

@@ -91,8 +91,9 @@ FIRST_PUBLISHED_LABELS: tuple[str, ...] = (
     # en
     "originally published", "originally posted", "originally appeared", "first published",
     "first appeared", "first posted", "published originally", "reposted from", "republished from",
-    "reprinted from", "cross-posted from", "crossposted from", "cross-posted on", "reposted with permission from",
-    "republished with permission from", "reprinted with permission from", "a version of this article appeared",
+    "reprinted from", "cross-posted from", "crossposted from", "cross-posted on",
+    "reposted with permission from", "republished with permission from", "reprinted with permission from",
+    "a version of this article appeared",
     # fr
     "initialement publié", "initialement publiée", "publié initialement", "publiée initialement",
     "initialement paru", "initialement parue", "paru initialement", "parue initialement",

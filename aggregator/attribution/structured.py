@@ -33,8 +33,9 @@ class _Context:
         self.own_host = own_host
         self.known = known
 
-    def claim(self, kind: str, reference: str | None, *, name: str | None = None,
-              author: str | None = None) -> Claim | None:
+    def claim(
+        self, kind: str, reference: str | None, *, name: str | None = None, author: str | None = None
+    ) -> Claim | None:
         """A claim naming another site by URL, host or known name; None when it names this site."""
         host_url = host_of_url(reference, self.page_url) if reference else None
         if host_url and not same_site(host_url[0], self.own_host):
@@ -109,7 +110,9 @@ def _reference_claims(kind: str, value: Any, ctx: _Context, depth: int) -> Itera
     if isinstance(value, str):
         claim = ctx.claim(kind, value if "/" in value else None, name=value)
     elif isinstance(value, dict):
-        url = _first_text(value.get("url")) or _first_text(value.get("@id")) or _first_text(value.get("sameAs"))
+        url = (
+            _first_text(value.get("url")) or _first_text(value.get("@id")) or _first_text(value.get("sameAs"))
+        )
         name = _first_text(value.get("name"))
         author = _first_text(value.get("author")) if kind == IS_BASED_ON else None
         publisher = value.get("publisher") or value.get("sourceOrganization")
