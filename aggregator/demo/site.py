@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
+from string import Template
 
 from aggregator.demo.content import ArticleGenerator, DemoArticle
 
@@ -26,6 +27,7 @@ CENTRAL_EUROPEAN_SUMMER = timezone(timedelta(hours=2))
 FIELDJOURNAL_PAGE_SIZE = 3
 
 HTML_TYPE = "text/html; charset=utf-8"
+NOT_FOUND_BODY = b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>\n"
 XML_TYPE = "application/xml; charset=utf-8"
 Headers = dict[str, str]
 
@@ -143,7 +145,7 @@ class DemoWeb:
             location = f"http://{host}{path}/" + (f"?{query}" if query else "")
             return 301, {"Location": location, "Content-Type": HTML_TYPE}, _moved_body(location)
         if page is None:
-            return 404, {"Content-Type": HTML_TYPE}, b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>\n"
+            return 404, {"Content-Type": HTML_TYPE}, NOT_FOUND_BODY
         headers = {"Content-Type": page.content_type,
                    "Last-Modified": format_datetime(page.last_modified.astimezone(UTC), usegmt=True)}
         return 200, headers, page.body
@@ -328,7 +330,8 @@ def build_demo_web(seed: int = 2024) -> DemoWeb:
     newest = NEWEST_ARTICLE
     for site, count, forbidden in PARTNER_PLAN:
         build = SiteBuild(site, staff=writer.people(site.language, 1), forbidden_path=forbidden)
-        articles = writer.articles(site.language, count, authors=writer.people(site.language, 3), newest=newest)
+        authors = writer.people(site.language, 3)
+        articles = writer.articles(site.language, count, authors=authors, newest=newest)
         first_number = 100 + 37 * len(builds)
         for offset, article in enumerate(articles):
             number = first_number + count - offset  # newest post has the highest id
@@ -402,13 +405,18 @@ def _tracked(planned: PlannedArticle) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Shared page parts.
+# Shared page parts. Page templates are `string.Template`s filled with already-escaped HTML.
 
 
-def _document(language: str, head: str, body: str) -> str:
+def _document(language: str, head_and_body: str) -> str:
+    """A complete HTML page around ``head_and_body`` (the head's content, then the body)."""
     return (f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n{head}\n</head>\n'
-            f"{body}\n</html>\n")
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"{head_and_body}\n</html>\n")
+
+
+def _page(build: SiteBuild, path: str, template: Template, last_modified: datetime, **values: str) -> None:
+    build.add(path, HTML_TYPE, _document(build.site.language, template.substitute(values)), last_modified)
 
 
 def _comments_html(comments: list[tuple[str, str]], heading: str) -> str:
@@ -419,6 +427,7 @@ def _comments_html(comments: list[tuple[str, str]], heading: str) -> str:
 
 
 def _recent_links(build: SiteBuild, exclude: str, heading: str) -> str:
+    """The sidebar: links to a few other posts of the same site."""
     links = [(a.url, a.article.title) for a in build.articles if a.url != exclude][:3]
     links += [(c.url, c.title) for c in build.copies if c.url != exclude][:3]
     items = "\n".join(f'<li><a href="{esc(url)}">{esc(title)}</a></li>' for url, title in links)
@@ -430,11 +439,38 @@ def _time(moment: datetime, language: str) -> str:
     return f'<time datetime="{local.isoformat()}">{esc(human_date(local, language))}</time>'
 
 
+def _lead_sentence(article: DemoArticle) -> str:
+    return article.paragraphs[0].split(". ")[0].rstrip(".") + "."
+
+
+def _article_values(build: SiteBuild, planned: PlannedArticle, sidebar_heading: str) -> dict[str, str]:
+    """The template values every partner article page uses."""
+    article = planned.article
+    return {
+        "site_name": esc(build.site.name), "title": esc(article.title), "url": esc(planned.url),
+        "author": esc(article.author), "time": _time(article.published, article.language),
+        "published": local_time(article.published, article.language).isoformat(),
+        "paragraphs": paragraphs_html(article.paragraphs), "number": str(planned.number),
+        "feed": build.site.feeds[0] if build.site.feeds else "", "lead": esc(_lead_sentence(article)),
+        "sidebar": _recent_links(build, planned.url, sidebar_heading),
+    }
+
+
+SITEMAP = Template('<?xml version="1.0" encoding="UTF-8"?>\n'
+                   '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n$urls\n</urlset>\n')
+SITEMAP_INDEX = Template('<?xml version="1.0" encoding="UTF-8"?>\n'
+                         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n$sitemaps\n'
+                         "</sitemapindex>\n")
+
+
+def _w3c_time(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+
 def _sitemap(entries: list[tuple[str, datetime]]) -> str:
-    urls = "\n".join(f"  <url><loc>{esc(loc)}</loc><lastmod>{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
-                     f"</lastmod></url>" for loc, moment in entries)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}\n</urlset>\n')
+    urls = "\n".join(f"  <url><loc>{esc(loc)}</loc><lastmod>{_w3c_time(moment)}</lastmod></url>"
+                     for loc, moment in entries)
+    return SITEMAP.substitute(urls=urls)
 
 
 def _add_sitemap(build: SiteBuild) -> None:
@@ -451,11 +487,14 @@ def _render_robots(build: SiteBuild) -> None:
     build.add("/robots.txt", "text/plain; charset=utf-8", body, build.newest)
 
 
+FORBIDDEN_PAGE = Template('<title>$title</title>\n<meta name="robots" content="noindex">\n</head>\n'
+                          "<body><main><h1>$title</h1><p>$site_name</p></main></body>")
+
+
 def _add_forbidden_page(build: SiteBuild, title: str) -> None:
     """The page robots.txt forbids: it exists, so only the crawler's politeness keeps it out."""
-    body = f"<body><main><h1>{esc(title)}</h1><p>{esc(build.site.name)}</p></main></body>"
-    build.add(build.forbidden_path.split("?")[0], HTML_TYPE, _document(build.site.language,
-              f"<title>{esc(title)}</title>\n<meta name=\"robots\" content=\"noindex\">", body), build.newest)
+    _page(build, build.forbidden_path.split("?")[0], FORBIDDEN_PAGE, build.newest, title=esc(title),
+          site_name=esc(build.site.name))
 
 
 def _rss_date(moment: datetime) -> str:
@@ -467,144 +506,257 @@ def _cdata(text: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Partner blogs, one template each.
+# Les Notes de Terrain: a WordPress-like French blog; RSS 2.0 with tracking links, dc:creator and
+# content:encoded; WordPress short links.
+
+LESNOTES_NAV = ('<header class="site-header"><a class="site-title" href="/">Les Notes de Terrain</a>\n'
+                '<nav class="main-navigation"><ul><li><a href="/">Accueil</a></li>'
+                '<li><a href="/feed/">Flux RSS</a></li><li><a href="/wp-admin/">Connexion</a></li></ul></nav>'
+                "</header>")
+LESNOTES_FOOTER = ('<footer class="site-footer"><p>© 2024 Les Notes de Terrain. Carnets de terrain sur les '
+                   "organisations qui changent. Fièrement propulsé par un vieux serveur.</p></footer>")
+LESNOTES_ARTICLE = Template(f"""\
+<title>$title – $site_name</title>
+<link rel="canonical" href="$url">
+<link rel="shortlink" href="$shortlink">
+<link rel="alternate" type="application/rss+xml" title="$site_name" href="$feed">
+<meta property="og:title" content="$title">
+<meta property="article:published_time" content="$published">
+</head>
+<body class="single single-post postid-$number">
+{LESNOTES_NAV}
+<div id="page">
+<main id="main" class="site-main"><article id="post-$number" class="post">
+<h1 class="entry-title">$title</h1>
+<p class="entry-meta">Par <span class="author vcard">$author</span>, le $time</p>
+<div class="entry-content">
+$paragraphs
+</div>
+<footer class="entry-footer">Classé dans <a href="/">Carnets</a></footer>
+</article></main>
+$comments
+$sidebar
+</div>
+{LESNOTES_FOOTER}
+</body>""")
+LESNOTES_HOME = Template(f"""\
+<title>$site_name</title>
+<link rel="alternate" type="application/rss+xml" title="$site_name" href="$feed">
+</head>
+<body class="home blog">
+{LESNOTES_NAV}
+<main id="main">
+$items
+</main>
+{LESNOTES_FOOTER}
+</body>""")
+LESNOTES_ITEM = Template("""\
+<article class="post-summary"><h2><a href="$url">$title</a></h2>
+<p>Par $author, le $time</p>
+<p>$lead</p></article>""")
+LESNOTES_FEED = Template("""\
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" \
+xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">
+<channel>
+<title>$site_name</title>
+<link>$home</link>
+<description>Carnets de terrain sur les organisations qui changent</description>
+<atom:link href="$feed" rel="self" type="application/rss+xml"/>
+<language>fr-FR</language>
+<lastBuildDate>$updated</lastBuildDate>
+$items
+</channel>
+</rss>
+""")
+LESNOTES_FEED_ITEM = Template("""\
+<item><title>$title</title>
+<link>$tracked_link</link>
+<comments>$url#comments</comments>
+<dc:creator>$author</dc:creator>
+<pubDate>$published</pubDate>
+<category><![CDATA[Carnets]]></category>
+<guid isPermaLink="false">$shortlink</guid>
+<description>$summary</description>
+<content:encoded>$content</content:encoded></item>""")
 
 
 def _render_lesnotes(build: SiteBuild) -> None:
-    """A WordPress-like French blog: RSS 2.0 with tracking links, dc:creator and content:encoded."""
+    """Les Notes de Terrain: article pages, a home listing, an RSS 2.0 feed, a sitemap."""
     site = build.site
-    nav = ('<header class="site-header"><a class="site-title" href="/">Les Notes de Terrain</a>\n'
-           '<nav class="main-navigation"><ul><li><a href="/">Accueil</a></li>'
-           '<li><a href="/feed/">Flux RSS</a></li><li><a href="/wp-admin/">Connexion</a></li></ul></nav></header>')
-    footer = ('<footer class="site-footer"><p>© 2024 Les Notes de Terrain. Carnets de terrain sur les organisations '
-              'qui changent. Fièrement propulsé par un vieux serveur.</p></footer>')
     for planned in build.articles:
-        article = planned.article
-        head = (f"<title>{esc(article.title)} – {esc(site.name)}</title>\n"
-                f'<link rel="canonical" href="{esc(planned.url)}">\n'
-                f'<link rel="shortlink" href="{esc(build.url(f"/?p={planned.number}"))}">\n'
-                f'<link rel="alternate" type="application/rss+xml" title="{esc(site.name)}" href="{site.feeds[0]}">\n'
-                f'<meta property="og:title" content="{esc(article.title)}">\n'
-                f'<meta property="article:published_time" content="{local_time(article.published, "fr").isoformat()}">')
-        body = (f'<body class="single single-post postid-{planned.number}">\n{nav}\n<div id="page">\n'
-                f'<main id="main" class="site-main"><article id="post-{planned.number}" class="post">\n'
-                f'<h1 class="entry-title">{esc(article.title)}</h1>\n'
-                f'<p class="entry-meta">Par <span class="author vcard">{esc(article.author)}</span>, le '
-                f'{_time(article.published, "fr")}</p>\n'
-                f'<div class="entry-content">\n{paragraphs_html(article.paragraphs)}\n</div>\n'
-                f'<footer class="entry-footer">Classé dans <a href="/">Carnets</a></footer>\n</article></main>\n'
-                f'{_comments_html(planned.comments, "Commentaires")}\n'
-                f'{_recent_links(build, planned.url, "Articles récents")}\n</div>\n{footer}\n</body>')
-        build.add(planned.path, HTML_TYPE, _document("fr", head, body), article.published)
-    items = "\n".join(
-        f'<article class="post-summary"><h2><a href="{esc(p.url)}">{esc(p.article.title)}</a></h2>'
-        f'<p>Par {esc(p.article.author)}, le {_time(p.article.published, "fr")}</p>'
-        f'<p>{esc(p.article.paragraphs[0].split(". ")[0])}…</p></article>' for p in build.articles)
-    home = (f"<title>{esc(site.name)}</title>\n"
-            f'<link rel="alternate" type="application/rss+xml" title="{esc(site.name)}" href="{site.feeds[0]}">')
-    build.add("/", HTML_TYPE, _document("fr", home, f'<body class="home blog">\n{nav}\n<main id="main">\n'
-                                                     f"{items}\n</main>\n{footer}\n</body>"), build.newest)
+        _page(build, planned.path, LESNOTES_ARTICLE, planned.article.published,
+              **_article_values(build, planned, "Articles récents"),
+              shortlink=esc(build.url(f"/?p={planned.number}")),
+              comments=_comments_html(planned.comments, "Commentaires"))
+    items = "\n".join(LESNOTES_ITEM.substitute(_article_values(build, p, "")) for p in build.articles)
+    _page(build, "/", LESNOTES_HOME, build.newest, site_name=esc(site.name), feed=site.feeds[0], items=items)
     feed_items = "\n".join(
-        f"<item><title>{esc(p.article.title)}</title>\n<link>{esc(_tracked(p))}</link>\n"
-        f"<comments>{esc(p.url)}#comments</comments>\n<dc:creator>{_cdata(p.article.author)}</dc:creator>\n"
-        f"<pubDate>{_rss_date(p.article.published)}</pubDate>\n<category>{_cdata('Carnets')}</category>\n"
-        f'<guid isPermaLink="false">{esc(build.url(f"/?p={p.number}"))}</guid>\n'
-        f"<description>{_cdata(p.article.paragraphs[0].split('. ')[0] + ' […]')}</description>\n"
-        f"<content:encoded>{_cdata(paragraphs_html(p.article.paragraphs))}</content:encoded></item>"
+        LESNOTES_FEED_ITEM.substitute(
+            title=esc(p.article.title), tracked_link=esc(_tracked(p)), url=esc(p.url),
+            author=_cdata(p.article.author), published=_rss_date(p.article.published),
+            shortlink=esc(build.url(f"/?p={p.number}")), summary=_cdata(_lead_sentence(p.article) + " […]"),
+            content=_cdata(paragraphs_html(p.article.paragraphs)))
         for p in build.articles)
-    feed = ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
-            'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">\n<channel>\n'
-            f"<title>{esc(site.name)}</title>\n<link>{site.home}</link>\n"
-            f"<description>Carnets de terrain sur les organisations qui changent</description>\n"
-            f'<atom:link href="{site.feeds[0]}" rel="self" type="application/rss+xml"/>\n'
-            f"<language>fr-FR</language>\n<lastBuildDate>{_rss_date(build.newest)}</lastBuildDate>\n"
-            f"{feed_items}\n</channel>\n</rss>\n")
+    feed = LESNOTES_FEED.substitute(site_name=esc(site.name), home=site.home, feed=site.feeds[0],
+                                    updated=_rss_date(build.newest), items=feed_items)
     build.add("/feed/", "application/rss+xml; charset=utf-8", feed, build.newest)
     _add_sitemap(build)
     _add_forbidden_page(build, "Connexion")
 
 
+# --------------------------------------------------------------------------------------------------
+# Northwind Field Notes: an English engineering blog; HTML5 with meta author; an Atom feed.
+
+NORTHWIND_NAV = ('<header><p class="brand"><a href="/">Northwind Field Notes</a></p>\n<nav aria-label="Main">'
+                 '<a href="/">Posts</a> · <a href="/atom.xml">Atom</a> · '
+                 '<a href="/drafts/next-issue.html">Next issue</a></nav></header>')
+NORTHWIND_FOOTER = ("<footer><p>Northwind Field Notes is written by a small team of practitioners. "
+                    "Opinions are our own. Text licensed CC BY 4.0.</p></footer>")
+NORTHWIND_ARTICLE = Template(f"""\
+<title>$title | $site_name</title>
+<link rel="canonical" href="$url">
+<meta name="author" content="$author">
+<link rel="alternate" type="application/atom+xml" href="$feed">
+</head>
+<body>
+{NORTHWIND_NAV}
+<main>
+<article>
+<header><h1>$title</h1>
+<p class="byline">By <a rel="author" href="/">$author</a> · $time</p></header>
+$paragraphs
+</article>
+</main>
+$comments
+$sidebar
+{NORTHWIND_FOOTER}
+</body>""")
+NORTHWIND_HOME = Template(f"""\
+<title>$site_name</title>
+<link rel="alternate" type="application/atom+xml" href="$feed">
+</head>
+<body>
+{NORTHWIND_NAV}
+<main><h1>Latest posts</h1>
+<ul class="posts">
+$items
+</ul></main>
+{NORTHWIND_FOOTER}
+</body>""")
+NORTHWIND_ITEM = Template('<li><a href="$url">$title</a> — $author, $time</li>')
+NORTHWIND_FEED = Template("""\
+<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+<title>$site_name</title>
+<subtitle>Practical notes from people who run things</subtitle>
+<link rel="alternate" type="text/html" href="$home"/>
+<link rel="self" href="$feed"/>
+<id>tag:$host,2024:feed</id>
+<updated>$updated</updated>
+$entries
+</feed>
+""")
+NORTHWIND_ENTRY = Template("""\
+<entry><title>$title</title>
+<link rel="alternate" type="text/html" href="$url"/>
+<id>tag:$host,2024:post-$number</id>
+<published>$published</published>
+<updated>$published</updated>
+<author><name>$author</name></author>
+<summary>$lead</summary>
+<content type="html">$content</content></entry>""")
+
+
 def _render_northwind(build: SiteBuild) -> None:
-    """An English engineering blog: HTML5 with meta author, and an Atom feed."""
+    """Northwind Field Notes: article pages, a home listing, an Atom feed, a sitemap."""
     site = build.site
-    nav = ('<header><p class="brand"><a href="/">Northwind Field Notes</a></p>\n<nav aria-label="Main">'
-           '<a href="/">Posts</a> · <a href="/atom.xml">Atom</a> · <a href="/drafts/next-issue.html">Next issue</a>'
-           "</nav></header>")
-    footer = ("<footer><p>Northwind Field Notes is written by a small team of practitioners. "
-              "Opinions are our own. Text licensed CC BY 4.0.</p></footer>")
     for planned in build.articles:
-        article = planned.article
-        head = (f"<title>{esc(article.title)} | {esc(site.name)}</title>\n"
-                f'<link rel="canonical" href="{esc(planned.url)}">\n<meta name="author" content="{esc(article.author)}">\n'
-                f'<link rel="alternate" type="application/atom+xml" href="{site.feeds[0]}">')
-        body = (f"<body>\n{nav}\n<main>\n<article>\n<header><h1>{esc(article.title)}</h1>\n"
-                f'<p class="byline">By <a rel="author" href="/">{esc(article.author)}</a> · '
-                f"{_time(article.published, 'en')}</p></header>\n{paragraphs_html(article.paragraphs)}\n"
-                f"</article>\n</main>\n{_comments_html(planned.comments, 'Responses')}\n"
-                f"{_recent_links(build, planned.url, 'More field notes')}\n{footer}\n</body>")
-        build.add(planned.path, HTML_TYPE, _document("en", head, body), article.published)
-    items = "\n".join(f'<li><a href="{esc(p.url)}">{esc(p.article.title)}</a> — {esc(p.article.author)}, '
-                      f"{_time(p.article.published, 'en')}</li>" for p in build.articles)
-    build.add("/", HTML_TYPE, _document("en", f"<title>{esc(site.name)}</title>\n"
-                                              f'<link rel="alternate" type="application/atom+xml" href="{site.feeds[0]}">',
-                                        f"<body>\n{nav}\n<main><h1>Latest posts</h1>\n<ul class=\"posts\">\n{items}\n"
-                                        f"</ul></main>\n{footer}\n</body>"), build.newest)
+        _page(build, planned.path, NORTHWIND_ARTICLE, planned.article.published,
+              **_article_values(build, planned, "More field notes"),
+              comments=_comments_html(planned.comments, "Responses"))
+    items = "\n".join(NORTHWIND_ITEM.substitute(_article_values(build, p, "")) for p in build.articles)
+    _page(build, "/", NORTHWIND_HOME, build.newest, site_name=esc(site.name), feed=site.feeds[0], items=items)
     entries = "\n".join(
-        f"<entry><title>{esc(p.article.title)}</title>\n"
-        f'<link rel="alternate" type="text/html" href="{esc(p.url)}"/>\n'
-        f"<id>tag:{site.host},2024:post-{p.number}</id>\n"
-        f"<published>{p.article.published.isoformat()}</published>\n"
-        f"<updated>{p.article.published.isoformat()}</updated>\n"
-        f"<author><name>{esc(p.article.author)}</name></author>\n"
-        f"<summary>{esc(p.article.paragraphs[0].split('. ')[0])}.</summary>\n"
-        f'<content type="html">{esc(paragraphs_html(p.article.paragraphs))}</content></entry>'
+        NORTHWIND_ENTRY.substitute(_article_values(build, p, ""), host=site.host,
+                                   published=p.article.published.isoformat(),
+                                   content=esc(paragraphs_html(p.article.paragraphs)))
         for p in build.articles)
-    feed = ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">\n'
-            f"<title>{esc(site.name)}</title>\n<subtitle>Practical notes from people who run things</subtitle>\n"
-            f'<link rel="alternate" type="text/html" href="{site.home}"/>\n<link rel="self" href="{site.feeds[0]}"/>\n'
-            f"<id>tag:{site.host},2024:feed</id>\n<updated>{build.newest.isoformat()}</updated>\n{entries}\n</feed>\n")
+    feed = NORTHWIND_FEED.substitute(site_name=esc(site.name), home=site.home, feed=site.feeds[0],
+                                     host=site.host, updated=build.newest.isoformat(), entries=entries)
     build.add("/atom.xml", "application/atom+xml; charset=utf-8", feed, build.newest)
     _add_sitemap(build)
     _add_forbidden_page(build, "Draft: next issue")
 
 
+# --------------------------------------------------------------------------------------------------
+# Die Werkbank: a German blog with schema.org JSON-LD and a JSON Feed 1.1.
+
+WERKBANK_NAV = ('<div class="kopf"><a class="logo" href="/">Die Werkbank</a>\n<nav><ul>'
+                '<li><a href="/">Startseite</a></li><li><a href="/feed.json">JSON-Feed</a></li>'
+                '<li><a href="/intern/redaktionsplan">Redaktionsplan</a></li></ul></nav></div>')
+WERKBANK_FOOTER = Template('<footer class="fuss"><p>Die Werkbank – Praxisberichte aus Vereinen und '
+                           "Werkstätten. Impressum: verantwortlich $editor.</p></footer>")
+WERKBANK_ARTICLE = Template(f"""\
+<title>$title · $site_name</title>
+<link rel="canonical" href="$url">
+<link rel="alternate" type="application/feed+json" href="$feed">
+<script type="application/ld+json">$schema</script>
+</head>
+<body>
+{WERKBANK_NAV}
+<div class="spalten">
+<main class="beitrag">
+<h1>$title</h1>
+<p class="autor-zeile">Von <span class="autor">$author</span> · $time</p>
+$paragraphs
+</main>
+$sidebar
+</div>
+$comments
+$footer
+</body>""")
+WERKBANK_HOME = Template(f"""\
+<title>$site_name</title>
+<link rel="alternate" type="application/feed+json" href="$feed">
+</head>
+<body>
+{WERKBANK_NAV}
+<main>
+$items
+</main>
+$footer
+</body>""")
+WERKBANK_ITEM = Template('<div class="teaser"><h2><a href="$url">$title</a></h2><p>$time · $author</p></div>')
+
+
+def _werkbank_schema(planned: PlannedArticle) -> str:
+    article = planned.article
+    schema = {"@context": "https://schema.org", "@type": "BlogPosting", "headline": article.title,
+              "author": {"@type": "Person", "name": article.author},
+              "datePublished": local_time(article.published, "de").isoformat(), "inLanguage": "de",
+              "mainEntityOfPage": planned.url}
+    # "</" must not end the script element early; JSON allows escaping the slash.
+    return json.dumps(schema, ensure_ascii=False).replace("</", "<\\/")
+
+
 def _render_werkbank(build: SiteBuild) -> None:
-    """A German blog with schema.org JSON-LD and a JSON Feed 1.1."""
+    """Die Werkbank: article pages with JSON-LD, a home listing, a JSON Feed 1.1, a sitemap."""
     site = build.site
-    nav = ('<div class="kopf"><a class="logo" href="/">Die Werkbank</a>\n<nav><ul><li><a href="/">Startseite</a></li>'
-           '<li><a href="/feed.json">JSON-Feed</a></li><li><a href="/intern/redaktionsplan">Redaktionsplan</a></li>'
-           "</ul></nav></div>")
-    footer = ('<footer class="fuss"><p>Die Werkbank – Praxisberichte aus Vereinen und Werkstätten. '
-              f"Impressum: verantwortlich {esc(build.staff[0])}.</p></footer>")
+    footer = WERKBANK_FOOTER.substitute(editor=esc(build.staff[0]))
     for planned in build.articles:
-        article = planned.article
-        published = local_time(article.published, "de").isoformat()
-        schema = json.dumps({"@context": "https://schema.org", "@type": "BlogPosting", "headline": article.title,
-                             "author": {"@type": "Person", "name": article.author}, "datePublished": published,
-                             "inLanguage": "de", "mainEntityOfPage": planned.url}, ensure_ascii=False)
-        head = (f"<title>{esc(article.title)} · {esc(site.name)}</title>\n"
-                f'<link rel="canonical" href="{esc(planned.url)}">\n'
-                f'<link rel="alternate" type="application/feed+json" href="{site.feeds[0]}">\n'
-                f'<script type="application/ld+json">{schema}</script>')
-        body = (f"<body>\n{nav}\n<div class=\"spalten\">\n<main class=\"beitrag\">\n<h1>{esc(article.title)}</h1>\n"
-                f'<p class="autor-zeile">Von <span class="autor">{esc(article.author)}</span> · '
-                f"{_time(article.published, 'de')}</p>\n{paragraphs_html(article.paragraphs)}\n</main>\n"
-                f"{_recent_links(build, planned.url, 'Weitere Beiträge')}\n</div>\n"
-                f"{_comments_html(planned.comments, 'Kommentare')}\n{footer}\n</body>")
-        build.add(planned.path, HTML_TYPE, _document("de", head, body), article.published)
-    items = "\n".join(f'<div class="teaser"><h2><a href="{esc(p.url)}">{esc(p.article.title)}</a></h2>'
-                      f"<p>{_time(p.article.published, 'de')} · {esc(p.article.author)}</p></div>"
-                      for p in build.articles)
-    build.add("/", HTML_TYPE, _document("de", f"<title>{esc(site.name)}</title>", f"<body>\n{nav}\n<main>\n{items}\n"
-                                                                                  f"</main>\n{footer}\n</body>"),
-              build.newest)
+        _page(build, planned.path, WERKBANK_ARTICLE, planned.article.published,
+              **_article_values(build, planned, "Weitere Beiträge"), schema=_werkbank_schema(planned),
+              comments=_comments_html(planned.comments, "Kommentare"), footer=footer)
+    items = "\n".join(WERKBANK_ITEM.substitute(_article_values(build, p, "")) for p in build.articles)
+    _page(build, "/", WERKBANK_HOME, build.newest, site_name=esc(site.name), feed=site.feeds[0], items=items,
+          footer=footer)
     feed = {
         "version": "https://jsonfeed.org/version/1.1", "title": site.name, "home_page_url": site.home,
         "feed_url": site.feeds[0], "language": "de",
         "items": [{"id": f"{site.host}-{p.number}", "url": p.url, "title": p.article.title,
                    "content_html": paragraphs_html(p.article.paragraphs),
-                   "summary": p.article.paragraphs[0].split(". ")[0] + ".",
+                   "summary": _lead_sentence(p.article),
                    "date_published": local_time(p.article.published, "de").isoformat(),
                    "authors": [{"name": p.article.author}], "language": "de"} for p in build.articles],
     }
@@ -614,75 +766,106 @@ def _render_werkbank(build: SiteBuild) -> None:
     _add_forbidden_page(build, "Redaktionsplan (intern)")
 
 
+# --------------------------------------------------------------------------------------------------
+# The Field Journal: an English blog with no feed; a paginated home listing and a sitemap index.
+
+FIELDJOURNAL_NAV = ('<div id="top"><h2 class="site-name"><a href="/">The Field Journal</a></h2>\n'
+                    '<nav><a href="/">Home</a> | <a href="/search/?q=garden">Search</a></nav></div>')
+FIELDJOURNAL_FOOTER = ('<div id="footer"><footer>The Field Journal — independent since 2011. '
+                       "No cookies, no ads.</footer></div>")
+FIELDJOURNAL_ARTICLE = Template(f"""\
+<title>$title</title>
+<link rel="canonical" href="$url">
+<meta name="description" content="$lead">
+</head>
+<body>
+{FIELDJOURNAL_NAV}
+<div id="wrap"><div id="left">
+<main role="main" class="story">
+<h1>$title</h1>
+<div class="story-meta">Written by <b>$author</b> on $time</div>
+<div class="story-body">
+$paragraphs
+</div>
+</main>
+$comments
+</div>
+<div id="right">$sidebar</div></div>
+{FIELDJOURNAL_FOOTER}
+</body>""")
+FIELDJOURNAL_LISTING = Template(f"""\
+<title>$title</title>
+</head>
+<body>
+{FIELDJOURNAL_NAV}
+<main>
+$items
+<div class="pager">$pager</div>
+</main>
+{FIELDJOURNAL_FOOTER}
+</body>""")
+FIELDJOURNAL_ITEM = Template('<div class="story-card"><h2><a href="$url">$title</a></h2>'
+                             "<p>$author · $time</p></div>")
+
+
+def _listing_path(number: int) -> str:
+    return "/" if number == 1 else f"/page/{number}/"
+
+
 def _render_fieldjournal(build: SiteBuild) -> None:
-    """An English blog with no feed: a paginated home listing and a sitemap index."""
+    """The Field Journal: article pages, listing pages /, /page/2/…, and a sitemap index."""
     site = build.site
-    nav = ('<div id="top"><h2 class="site-name"><a href="/">The Field Journal</a></h2>\n<nav><a href="/">Home</a> | '
-           '<a href="/search/?q=garden">Search</a></nav></div>')
-    footer = '<div id="footer"><footer>The Field Journal — independent since 2011. No cookies, no ads.</footer></div>'
     for planned in build.articles:
-        article = planned.article
-        head = (f"<title>{esc(article.title)}</title>\n<link rel=\"canonical\" href=\"{esc(planned.url)}\">\n"
-                f'<meta name="description" content="{esc(article.paragraphs[0].split(". ")[0])}.">')
-        body = (f'<body>\n{nav}\n<div id="wrap"><div id="left">\n<main role="main" class="story">\n'
-                f"<h1>{esc(article.title)}</h1>\n<div class=\"story-meta\">Written by <b>{esc(article.author)}</b> on "
-                f"{_time(article.published, 'en')}</div>\n<div class=\"story-body\">\n"
-                f"{paragraphs_html(article.paragraphs)}\n</div>\n</main>\n"
-                f"{_comments_html(planned.comments, 'Letters')}\n</div>\n<div id=\"right\">"
-                f"{_recent_links(build, planned.url, 'Recent stories')}</div></div>\n{footer}\n</body>")
-        build.add(planned.path, HTML_TYPE, _document("en", head, body), article.published)
-    pages = [build.articles[i:i + FIELDJOURNAL_PAGE_SIZE]
-             for i in range(0, len(build.articles), FIELDJOURNAL_PAGE_SIZE)]
-    for number, chunk in enumerate(pages, start=1):
-        path = "/" if number == 1 else f"/page/{number}/"
-        links = []
+        _page(build, planned.path, FIELDJOURNAL_ARTICLE, planned.article.published,
+              **_article_values(build, planned, "Recent stories"),
+              comments=_comments_html(planned.comments, "Letters"))
+    size = FIELDJOURNAL_PAGE_SIZE
+    listings = [build.articles[start:start + size] for start in range(0, len(build.articles), size)]
+    listing_dates = [build.newest] + [chunk[0].article.published for chunk in listings[1:]]
+    for number, chunk in enumerate(listings, start=1):
+        pager = []
         if number > 1:
-            links.append(f'<a rel="prev" href="{"/" if number == 2 else f"/page/{number - 1}/"}">Newer stories</a>')
-        if number < len(pages):
-            links.append(f'<a rel="next" href="/page/{number + 1}/">Older stories</a>')
-        stories = "\n".join(f'<div class="story-card"><h2><a href="{esc(p.url)}">{esc(p.article.title)}</a></h2>'
-                            f"<p>{esc(p.article.author)} · {_time(p.article.published, 'en')}</p></div>"
-                            for p in chunk)
+            pager.append(f'<a rel="prev" href="{_listing_path(number - 1)}">Newer stories</a>')
+        if number < len(listings):
+            pager.append(f'<a rel="next" href="{_listing_path(number + 1)}">Older stories</a>')
+        items = "\n".join(FIELDJOURNAL_ITEM.substitute(_article_values(build, p, "")) for p in chunk)
         title = site.name if number == 1 else f"{site.name} — page {number}"
-        build.add(path, HTML_TYPE, _document("en", f"<title>{esc(title)}</title>",
-                                             f'<body>\n{nav}\n<main>\n{stories}\n<div class="pager">{" ".join(links)}'
-                                             f"</div>\n</main>\n{footer}\n</body>"),
-                  chunk[0].article.published if number > 1 else build.newest)
-    story_entries = [(p.url, p.article.published) for p in build.articles]
-    page_entries = [(build.url("/"), build.newest)] + [(build.url(f"/page/{n}/"), pages[n - 1][0].article.published)
-                                                         for n in range(2, len(pages) + 1)]
-    build.add("/sitemap-stories.xml", XML_TYPE, _sitemap(story_entries), build.newest)
-    build.add("/sitemap-pages.xml", XML_TYPE, _sitemap(page_entries), build.newest)
-    index = "\n".join(f"  <sitemap><loc>{build.url(path)}</loc><lastmod>{build.newest:%Y-%m-%dT%H:%M:%SZ}</lastmod>"
+        _page(build, _listing_path(number), FIELDJOURNAL_LISTING, listing_dates[number - 1], title=esc(title),
+              items=items, pager=" ".join(pager))
+    stories = [(p.url, p.article.published) for p in build.articles]
+    listing_entries = [(build.url(_listing_path(number)), moment)
+                       for number, moment in enumerate(listing_dates, start=1)]
+    build.add("/sitemap-stories.xml", XML_TYPE, _sitemap(stories), build.newest)
+    build.add("/sitemap-pages.xml", XML_TYPE, _sitemap(listing_entries), build.newest)
+    index = "\n".join(f"  <sitemap><loc>{build.url(path)}</loc><lastmod>{_w3c_time(build.newest)}</lastmod>"
                       "</sitemap>" for path in ("/sitemap-stories.xml", "/sitemap-pages.xml"))
-    build.add("/sitemap.xml", XML_TYPE, '<?xml version="1.0" encoding="UTF-8"?>\n'
-              f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{index}\n</sitemapindex>\n',
-              build.newest)
+    build.add("/sitemap.xml", XML_TYPE, SITEMAP_INDEX.substitute(sitemaps=index), build.newest)
     _add_forbidden_page(build, "Search")
 
 
 # --------------------------------------------------------------------------------------------------
-# Republishers.
+# Republishers: one shared page structure, each site with its own chrome, byline and credit phrasing.
 
 _CREDITS_NAMING_AUTHOR = {"source-par", "originally-published", "quelle-text"}
+CREDIT_LINES = {
+    "source-par": Template('<p class="credit">SOURCE : $host<br>PAR : $author</p>'),
+    "lire-la-suite": Template('<p class="suite">Lire la suite sur : <a href="$url">$host</a></p>'),
+    "originally-published": Template(
+        '<p class="origin"><em>Originally published at <a href="$url">$url</a>.</em></p>'
+    ),
+    "read-more": Template('<p class="read-more"><a href="$url">Read more at $host »</a></p>'),
+    "quelle-text": Template('<p class="quelle">Quelle: $host<br>Text: $author</p>'),
+    "quelle": Template('<p class="quelle">Quelle: <a href="$url">$host</a></p>'),
+    # "none" has no attribution at all; "canonical" has only the <link rel=canonical> in the head.
+    "none": Template(""),
+    "canonical": Template(""),
+}
 
 
 def _credit_html(copy: PlannedCopy) -> str:
     """The attribution at the tail of a republished body, in the phrasing its site uses."""
-    host, url, author = copy.origin_host, copy.original.url, copy.original.article.author
-    if copy.credit == "source-par":
-        return f'<p class="credit">SOURCE : {esc(host)}<br>PAR : {esc(author)}</p>'
-    if copy.credit == "lire-la-suite":
-        return f'<p class="suite">Lire la suite sur : <a href="{esc(url)}">{esc(host)}</a></p>'
-    if copy.credit == "originally-published":
-        return f'<p class="origin"><em>Originally published at <a href="{esc(url)}">{esc(url)}</a>.</em></p>'
-    if copy.credit == "read-more":
-        return f'<p class="read-more"><a href="{esc(url)}">Read more at {esc(host)} »</a></p>'
-    if copy.credit == "quelle-text":
-        return f'<p class="quelle">Quelle: {esc(host)}<br>Text: {esc(author)}</p>'
-    if copy.credit == "quelle":
-        return f'<p class="quelle">Quelle: <a href="{esc(url)}">{esc(host)}</a></p>'
-    return ""  # "none" (no attribution at all) and "canonical" (only the <link> in the head)
+    return CREDIT_LINES[copy.credit].substitute(host=esc(copy.origin_host), url=esc(copy.original.url),
+                                                author=esc(copy.original.article.author))
 
 
 @dataclass(frozen=True)
@@ -690,83 +873,121 @@ class RepublisherTemplate:
     """The chrome of one republishing site."""
 
     home_heading: str
-    byline: Callable[[PlannedCopy, SiteBuild], str]
-    footer: Callable[[SiteBuild], str]
     nav: str
     sidebar_heading: str
-
-
-def _revue_byline(copy: PlannedCopy, build: SiteBuild) -> str:
-    return f"<p class=\"meta\">Publié le {_time(copy.published, 'fr')} dans <a href=\"/\">Veille</a></p>"
-
-
-def _planet_byline(copy: PlannedCopy, build: SiteBuild) -> str:
-    if copy.credit == "originally-published":
-        return f'<p class="meta">Posted by {esc(copy.original.article.author)} · {_time(copy.published, "en")}</p>'
-    return f'<p class="meta">Curated by {esc(build.staff[0])} · {_time(copy.published, "en")}</p>'
-
-
-def _nachrichten_byline(copy: PlannedCopy, build: SiteBuild) -> str:
-    return f'<p class="datum">Veröffentlicht am {_time(copy.published, "de")}</p>'
+    footer: Template  # $first_editor, $second_editor
+    byline: Template  # $time, $who
 
 
 REPUBLISHER_TEMPLATES = {
     REVUE.host: RepublisherTemplate(
         home_heading="Les derniers articles repris",
-        byline=_revue_byline,
-        # The staff line is a deliberate trap: "dirigée par" names the publisher, never an author.
-        footer=lambda b: (f'<footer id="pied"><p>La Revue du Web — publication DIRIGÉE PAR : {esc(b.staff[0])}. '
-                          "Reproduction interdite sans accord écrit.</p></footer>"),
-        nav='<nav class="menu"><a href="/">Accueil</a> <a href="/feed/">RSS</a> <a href="/recherche/">Rechercher</a></nav>',
+        nav=('<nav class="menu"><a href="/">Accueil</a> <a href="/feed/">RSS</a> '
+             '<a href="/recherche/">Rechercher</a></nav>'),
         sidebar_heading="À lire aussi",
+        # A deliberate trap: "DIRIGÉE PAR" names the site's publisher, never an article's author.
+        footer=Template('<footer id="pied"><p>La Revue du Web — publication DIRIGÉE PAR : $first_editor. '
+                        "Reproduction interdite sans accord écrit.</p></footer>"),
+        byline=Template('<p class="meta">Publié le $time dans <a href="/">Veille</a></p>'),
     ),
     PLANET.host: RepublisherTemplate(
         home_heading="Fresh from the blogs we follow",
-        byline=_planet_byline,
-        footer=lambda b: (f"<footer><p>Planet Digest gathers writing from around the web. Edited by "
-                          f"{esc(b.staff[0])} and {esc(b.staff[1])}. All trademarks belong to their owners.</p></footer>"),
         nav='<nav><a href="/">Digest</a> · <a href="/rss.xml">RSS</a> · <a href="/admin/">Admin</a></nav>',
         sidebar_heading="Also in the digest",
+        footer=Template("<footer><p>Planet Digest gathers writing from around the web. Edited by "
+                        "$first_editor and $second_editor. All trademarks belong to their owners."
+                        "</p></footer>"),
+        byline=Template('<p class="meta">$who · $time</p>'),
     ),
     NACHRICHTEN.host: RepublisherTemplate(
         home_heading="Neu im Nachrichtenhaus",
-        byline=_nachrichten_byline,
-        footer=lambda b: (f'<footer class="seitenfuss"><p>Nachrichtenhaus – Herausgeberin: {esc(b.staff[0])}. '
-                          "Alle Rechte vorbehalten.</p></footer>"),
         nav='<nav><a href="/">Start</a> | <a href="/feed.xml">Feed</a> | <a href="/suche/">Suche</a></nav>',
         sidebar_heading="Mehr lesen",
+        footer=Template('<footer class="seitenfuss"><p>Nachrichtenhaus – Herausgeberin: $first_editor. '
+                        "Alle Rechte vorbehalten.</p></footer>"),
+        byline=Template('<p class="datum">Veröffentlicht am $time</p>'),
     ),
 }
+REPUBLISHED_PAGE = Template("""\
+<title>$title | $site_name</title>
+<link rel="canonical" href="$canonical">
+<link rel="alternate" type="application/rss+xml" href="$feed">
+</head>
+<body>
+$header
+<main>
+<article class="repris">
+<h1>$title</h1>
+$byline
+<div class="corps">
+$paragraphs
+$credit
+</div>
+</article>
+</main>
+$sidebar
+$footer
+</body>""")
+REPUBLISHER_HOME = Template("""\
+<title>$site_name</title>
+<link rel="alternate" type="application/rss+xml" href="$feed">
+</head>
+<body>
+$header
+<main><h1>$heading</h1>
+<ul>
+$items
+</ul></main>
+$footer
+</body>""")
+REPUBLISHER_FEED = Template("""\
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0">
+<channel>
+<title>$site_name</title>
+<link>$home</link>
+<description>$heading</description>
+<language>$language</language>
+<lastBuildDate>$updated</lastBuildDate>
+$items
+</channel>
+</rss>
+""")
+REPUBLISHER_FEED_ITEM = Template("""\
+<item><title>$title</title><link>$url</link><guid isPermaLink="true">$url</guid>\
+<pubDate>$published</pubDate><description>$summary</description></item>""")
 
 
 def _render_republisher(build: SiteBuild) -> None:
-    """A republishing site: copied articles with their credits, an RSS feed, a sitemap, a footer."""
+    """A republishing site: copied articles with their credits, a home listing, RSS, a sitemap."""
     site, template = build.site, REPUBLISHER_TEMPLATES[build.site.host]
     language = site.language
     header = f'<header class="masthead"><a href="/">{esc(site.name)}</a>\n{template.nav}</header>'
-    footer = template.footer(build)
+    footer = template.footer.substitute(first_editor=esc(build.staff[0]), second_editor=esc(build.staff[1]))
     for copy in build.copies:
+        # Only a credited copy shows the author; otherwise the byline names the site's own curator.
+        if copy.credit == "originally-published":
+            who = f"Posted by {esc(copy.original.article.author)}"
+        else:
+            who = f"Curated by {esc(build.staff[0])}"
+        byline = template.byline.substitute(time=_time(copy.published, language), who=who)
         canonical = copy.original.url if copy.credit == "canonical" else copy.url
-        head = (f"<title>{esc(copy.title)} | {esc(site.name)}</title>\n<link rel=\"canonical\" href=\"{esc(canonical)}\">\n"
-                f'<link rel="alternate" type="application/rss+xml" href="{site.feeds[0]}">')
-        body = (f"<body>\n{header}\n<main>\n<article class=\"repris\">\n<h1>{esc(copy.title)}</h1>\n"
-                f"{template.byline(copy, build)}\n<div class=\"corps\">\n{paragraphs_html(copy.paragraphs)}\n"
-                f"{_credit_html(copy)}\n</div>\n</article>\n</main>\n"
-                f"{_recent_links(build, copy.url, template.sidebar_heading)}\n{footer}\n</body>")
-        build.add(copy.path, HTML_TYPE, _document(language, head, body), copy.published)
+        _page(build, copy.path, REPUBLISHED_PAGE, copy.published, title=esc(copy.title),
+              site_name=esc(site.name), canonical=esc(canonical), feed=site.feeds[0], header=header,
+              byline=byline,
+              paragraphs=paragraphs_html(copy.paragraphs), credit=_credit_html(copy),
+              sidebar=_recent_links(build, copy.url, template.sidebar_heading), footer=footer)
     items = "\n".join(f'<li><a href="{esc(c.url)}">{esc(c.title)}</a> {_time(c.published, language)}</li>'
                       for c in build.copies)
-    build.add("/", HTML_TYPE, _document(language, f"<title>{esc(site.name)}</title>",
-                                        f"<body>\n{header}\n<main><h1>{esc(template.home_heading)}</h1>\n<ul>\n{items}"
-                                        f"\n</ul></main>\n{footer}\n</body>"), build.newest)
+    _page(build, "/", REPUBLISHER_HOME, build.newest, site_name=esc(site.name), feed=site.feeds[0],
+          header=header, heading=esc(template.home_heading), items=items, footer=footer)
     feed_items = "\n".join(
-        f"<item><title>{esc(c.title)}</title><link>{esc(c.url)}</link>"
-        f'<guid isPermaLink="true">{esc(c.url)}</guid><pubDate>{_rss_date(c.published)}</pubDate>'
-        f"<description>{esc(c.paragraphs[0])}</description></item>" for c in build.copies)
-    feed = ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">\n<channel>\n'
-            f"<title>{esc(site.name)}</title>\n<link>{site.home}</link>\n<description>{esc(template.home_heading)}"
-            f"</description>\n<language>{language}</language>\n<lastBuildDate>{_rss_date(build.newest)}</lastBuildDate>\n"
-            f"{feed_items}\n</channel>\n</rss>\n")
+        REPUBLISHER_FEED_ITEM.substitute(title=esc(c.title), url=esc(c.url), published=_rss_date(c.published),
+                                         summary=esc(c.paragraphs[0]))
+        for c in build.copies)
+    feed = REPUBLISHER_FEED.substitute(site_name=esc(site.name), home=site.home,
+                                       heading=esc(template.home_heading), language=language,
+                                       updated=_rss_date(build.newest), items=feed_items)
     build.add(site.feeds[0].removeprefix(f"http://{site.host}"), "application/rss+xml; charset=utf-8", feed,
               build.newest)
     _add_sitemap(build)
@@ -782,4 +1003,3 @@ _RENDERERS: dict[str, Callable[[SiteBuild], None]] = {
     PLANET.host: _render_republisher,
     NACHRICHTEN.host: _render_republisher,
 }
-
