@@ -58,6 +58,8 @@ _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|
                          re.IGNORECASE | re.DOTALL)
 _HTML_CONTENT_TYPES = ("application/xhtml+xml", "text/html", "application/x-html")
 _BOM_AND_SPACE = b"\xef\xbb\xbf \t\r\n"
+_OTHER_XML_STARTS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\x00<", b"<\x00", b"\x00\x00\x00<",
+                     b"\x4c\x6f\xa7\x94")
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,8 @@ def _from_feedparser(result: Any, body: bytes, url: str, content_type: str | Non
     if not raw_entries and (not version or syntax_error):
         if _looks_like_html(body, content_type):
             return _failed("not a feed: HTML page")
+        if not _starts_like_xml(body):
+            return _failed("not a feed: neither XML nor JSON")
         return _failed(problem or "not a feed: no RSS, Atom or RDF root element")
     feed = result["feed"]
     entries = [_entry_fields(raw, url) for raw in raw_entries]
@@ -417,12 +421,14 @@ def _content_hash(title: str | None, content: str | None) -> str:
 
 
 def _absolute(link: Any, base: str) -> str | None:
+    """`link` resolved against `base`; None unless it is an http(s) URL (no javascript:, mailto:...)."""
     if not isinstance(link, str) or not link.strip():
         return None
     try:
-        return urljoin(base, link.strip())
-    except ValueError:  # e.g. an invalid IPv6 host; keep what the feed said
-        return link.strip()
+        absolute = urljoin(base, link.strip())
+    except ValueError:  # e.g. an invalid IPv6 host
+        return None
+    return absolute if absolute.lower().startswith(("http://", "https://")) else None
 
 
 def _clean(value: Any) -> str | None:
@@ -444,6 +450,11 @@ def _looks_like_html(body: bytes, content_type: str | None) -> bool:
     if content_type and content_type.split(";")[0].strip().lower() in _HTML_CONTENT_TYPES:
         return True
     return bool(_HTML_START.match(body[:4096].lstrip(b"\xef\xbb\xbf")))
+
+
+def _starts_like_xml(body: bytes) -> bool:
+    # "<" in UTF-8/ASCII, or the byte-order marks and first bytes of UTF-16, UTF-32 and EBCDIC XML.
+    return body.lstrip(_BOM_AND_SPACE).startswith(b"<") or body.startswith(_OTHER_XML_STARTS)
 
 
 def _failed(reason: str) -> ParsedFeed:
