@@ -425,6 +425,8 @@ class ArticleGenerator:
         return " ".join(sentences)
 
     def _fill(self, template: str, corpus: LanguageCorpus, topic: str) -> str:
+        numbers: list[int] = []
+
         def choose(match: re.Match[str]) -> str:
             slot = match.group(1)
             if slot == "topic":
@@ -433,8 +435,11 @@ class ArticleGenerator:
                 # Mostly the topic's own nouns: they make an article's word sequences its own.
                 pool = corpus.topics[topic] if self._rng.random() < 0.8 else corpus.generic_things
                 return self._rng.choice(pool)
-            if slot in ("n", "m"):
-                return str(self._rng.randint(3, 97))
+            if slot == "n":
+                numbers.append(self._rng.randint(3, 60))
+                return str(numbers[-1])
+            if slot == "m":  # "{n} of the {m} people": the whole is larger than its part
+                return str(self._rng.randint(numbers[-1] + 2, 99) if numbers else self._rng.randint(3, 99))
             if slot == "person":
                 return f"{self._rng.choice(corpus.first_names)} {self._rng.choice(corpus.last_names)}"
             return self._rng.choice(corpus.slots[slot])

@@ -90,7 +90,8 @@ class DemoRequestHandler(BaseHTTPRequestHandler):
             headers["ETag"] = etag + ('-gz"' if wants_gzip else '"')
             headers["Vary"] = "Accept-Encoding"
             if self._not_modified(etag, headers.get("Last-Modified")):
-                self._send(304, headers, b"", send_body=False, with_length=False)
+                validators = {name: headers[name] for name in ("ETag", "Last-Modified", "Vary")}
+                self._send(304, validators, b"", send_body=False, with_length=False)
                 return
             if wants_gzip:
                 body = gzip.compress(body, mtime=0)
