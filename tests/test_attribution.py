@@ -616,6 +616,33 @@ CASES = [
         page(after="<p>Source: www.republisher.example</p><p>Read more at origin.example</p>"),
         "origin.example",
     ),
+    case("priority-chart-source-between-paragraphs-is-weaker",
+         page(head="<meta property='og:url' content='https://origin.example/a'>",
+              article="<p>Source: stats.example</p>" + BODY),
+         "origin.example"),
+    # --- Layout ---------------------------------------------------------------------------------------
+    case("layout-label-alone-value-next-line",
+         page(after="<dl><dt>Source</dt><dd><a href='https://origin.example/a'>Origin</a></dd></dl>"),
+         "origin.example"),
+    case("layout-entry-header-outside-article",
+         "<html><body><div id='content'><header class='entry-header'><h1>T</h1><p>By Jane Doe</p></header>"
+         f"{BODY}</div></body></html>",
+         None, "Jane Doe"),
+    case("layout-hidden-credit", page(after="<p style='display: none'>Source: hidden.example</p>"), None),
+    case("layout-byline-date", page(before="<p>By Jane Doe on May 3, 2024</p>"), None, "Jane Doe"),
+    case("layout-byline-date-es", page(before="<p>Por María García el 3 de mayo de 2024</p>"), None,
+         "María García"),
+    case("layout-byline-caseless-script", page(before="<p>By 王小明</p>"), None, "王小明"),
+    case("layout-atom-xhtml-entry",
+         "<entry xmlns='http://www.w3.org/2005/Atom'><title>T</title><content type='xhtml'>"
+         "<div xmlns='http://www.w3.org/1999/xhtml'><p>Body.</p><p>Source: xhtml.example</p></div>"
+         "</content></entry>",
+         "xhtml.example"),
+    case("layout-atom-source",
+         "<entry xmlns='http://www.w3.org/2005/Atom'><title>T</title>"
+         "<source><id>tag:origin</id><link rel='alternate' href='https://atom-origin.example/'/></source>"
+         "<summary>Body.</summary></entry>",
+         "atom-origin.example"),
     case("no-claims-at-all", page(), None),
     case("empty-document", "", None),
 ]
@@ -701,6 +728,21 @@ def test_tail_notices_after_a_credit_are_credit_lines_but_short_body_lines_befor
     attribution = parse_attribution(html, PAGE_URL)
     assert {"Source: origin.example", "Join our newsletter!"} <= attribution.credit_lines
     assert "June 9 – Tampa" not in attribution.credit_lines
+
+
+def test_a_byline_above_a_short_article_does_not_make_it_a_footer() -> None:
+    lines = "".join(f"<p>Short line number {n} of the poem.</p>" for n in range(8))
+    html = f"<html><body><article><h1>Poem</h1><p>Source: origin.example</p>{lines}</article></body></html>"
+    attribution = parse_attribution(html, PAGE_URL)
+    assert attribution.source_host == "origin.example"
+    assert attribution.credit_lines == {"Source: origin.example"}
+
+
+def test_label_alone_and_its_value_line_are_both_credit_lines() -> None:
+    html = page(after="<p><strong>Quelle:</strong></p><p>beispiel.de</p>")
+    attribution = parse_attribution(html, PAGE_URL)
+    assert attribution.source_host == "beispiel.de"
+    assert {"Quelle:", "beispiel.de"} <= attribution.credit_lines
 
 
 # --- The real PSST republication ------------------------------------------------------------------

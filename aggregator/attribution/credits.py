@@ -40,6 +40,10 @@ _AUTHOR_IN_VALUE_RE = re.compile(
 )
 
 
+# A label alone on its line ("Source:") takes its value from the next line when that one is this short.
+MAX_CONTINUATION_WORDS = 12
+
+
 class LineReader:
     """Reads credit lines on one page: knows the page's URL, its own host and the known sources."""
 
@@ -47,6 +51,33 @@ class LineReader:
         self.page_url = page_url
         self.own_host = own_host
         self.known = known
+
+    def read(self, lines: list[Line]) -> list[tuple[int, int, Claim]]:
+        """Every credit line among `lines`: (first index, index after the last, claim), in order.
+
+        A label standing alone ("<dt>Source</dt><dd>example.com</dd>") is read with the next line.
+        """
+        found: list[tuple[int, int, Claim]] = []
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            claim = self.claim(line)
+            end = index + 1
+            if claim is None and index + 1 < len(lines) and self._is_bare_label(line):
+                following = lines[index + 1]
+                if len(following.text.split()) <= MAX_CONTINUATION_WORDS:
+                    joined = Line(text=f"{line.text} {following.text}", hrefs=line.hrefs + following.hrefs)
+                    claim = self.claim(joined)
+                    end = index + 2
+            if claim is not None:
+                found.append((index, end, claim))
+            index = end if claim is not None else index + 1
+        return found
+
+    @staticmethod
+    def _is_bare_label(line: Line) -> bool:
+        match = match_label(line.text)
+        return match is not None and not match.value and not match.after_label and not line.hrefs
 
     def claim(self, line: Line) -> Claim | None:
         """The claim a line makes, or None when it is not a credit line."""

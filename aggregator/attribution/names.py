@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 
-from aggregator.attribution.phrases import AUTHOR_CONJUNCTIONS, COMMON_WORDS, NAME_PARTICLES
+from aggregator.attribution.phrases import AUTHOR_CONJUNCTIONS, COMMON_WORDS, NAME_PARTICLES, NAME_STOPPERS
 
 MAX_NAME_WORDS = 5
 MAX_AUTHORS = 3
 # Where a name stops: a comma, a bar, a bullet, a bracket, a spaced dash, a slash, a date, a full
 # stop after a word (not after an initial: "J. K. Rowling").
 _NAME_END_RE = re.compile(r"\s*(?:[,|·•/(\[;!?]|\s[-–—]\s|\s[-–—]$|\d|(?<=\w{3})\.(?:\s|$))")
+# Lower-case words that end a name in a byline: "By Jane Doe on May 3", "Par Jean Dupont le 12 mars".
+_NAME_STOPPER_RE = re.compile(
+    r"\s(?:" + "|".join(re.escape(word) for word in NAME_STOPPERS) + r")(?=\s|$)"
+)
 _CONJUNCTION_RE = re.compile(
     r"\s+(?:" + "|".join(re.escape(word) for word in AUTHOR_CONJUNCTIONS) + r")\s+", re.IGNORECASE
 )
@@ -28,7 +32,10 @@ def _is_name_word(word: str, *, strict: bool) -> bool:
         return False
     # Without a colon after the label ("By Jane Doe"), a name is capitalised: this is what
     # separates "Di Mario Rossi" from "Di recente, ..." and "Door Jan de Vries" from "Door de regen".
-    return not strict or word[0].isupper() or word[0] == "@"
+    first = word[0]
+    # Scripts without case (CJK, Arabic...) cannot show a capital.
+    caseless = first.isalpha() and first.lower() == first.upper()
+    return not strict or first.isupper() or first == "@" or caseless
 
 
 def is_person_name(text: str, *, strict: bool) -> bool:
@@ -57,9 +64,13 @@ def leading_name(text: str, *, strict: bool, max_rest_words: int = 8) -> str | N
     sentence ("Par ailleurs, les entreprises ...") is not a byline.
     """
     text = text.strip().strip("\"'“”«» ")
-    end = _NAME_END_RE.search(text)
-    name, rest = (text[: end.start()], text[end.start() :]) if end else (text, "")
-    name = name.strip().rstrip(".:!?").strip()
+    ends = [found.start() for found in (_NAME_END_RE.search(text), _NAME_STOPPER_RE.search(text)) if found]
+    cut = min(ends, default=len(text))
+    name, rest = text[:cut], text[cut:]
+    words = name.strip().rstrip(".:!?").split()
+    while words and words[-1].casefold() in NAME_PARTICLES:  # "María García el 3 de mayo"
+        words.pop()
+    name = " ".join(words)
     if len(rest.split()) > max_rest_words or not is_person_name(name, strict=strict):
         return None
     return name

@@ -44,9 +44,11 @@ CHROME_WORDS = frozenset(
         "screen-reader-text", "sr-only", "visually-hidden",
     }
 )
-CHROME_PREFIXES = ("comment", "related", "share", "social", "sidebar", "widget", "breadcrumb", "cookie")
+CHROME_PREFIXES = ("comments", "commentlist", "related", "share", "social", "sidebar", "widget", "breadcrumb")
 # Class or id words that mark the site's header or footer, when outside the article.
 SITE_FRAME_WORDS = frozenset({"header", "footer", "masthead", "banner", "colophon", "topbar", "site-header"})
+# Class words that make a header or footer the article's own ("entry-header", "post-footer"), wherever it is.
+ARTICLE_FRAME_WORDS = frozenset({"entry", "post", "article", "story", "byline", "hentry"})
 CHROME_ROLES = frozenset({"navigation", "complementary", "search", "dialog", "alert"})
 SITE_FRAME_ROLES = frozenset({"banner", "contentinfo"})
 _WORD_SPLIT_RE = re.compile(r"[\s_\-]+")
@@ -72,17 +74,17 @@ def _class_words(element: lxml_html.HtmlElement) -> set[str]:
 
 def is_chrome(element: lxml_html.HtmlElement, tag: str, in_content: bool) -> bool:
     """Whether an element is site chrome (navigation, comments, widgets...) rather than article."""
-    if element.get("hidden") is not None:
+    if element.get("hidden") is not None or "display:none" in (element.get("style") or "").replace(" ", ""):
         return True
     role = (element.get("role") or "").lower()
     if role in CHROME_ROLES or (not in_content and role in SITE_FRAME_ROLES):
         return True
-    if not in_content and tag in ("header", "footer"):
-        return True
     words = _class_words(element)
     if words & CHROME_WORDS or any(word.startswith(CHROME_PREFIXES) for word in words):
         return True
-    return not in_content and bool(words & SITE_FRAME_WORDS)
+    if in_content or words & ARTICLE_FRAME_WORDS:
+        return False
+    return tag in ("header", "footer") or bool(words & SITE_FRAME_WORDS)
 
 
 def _starts_content(element: lxml_html.HtmlElement, tag: str) -> bool:

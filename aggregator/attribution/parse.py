@@ -19,6 +19,8 @@ from aggregator.attribution.structured import structured_claims
 
 # Lines after the last long paragraph count as the article's tail (credits, the republisher's notices).
 MAX_TAIL_LINE_WORDS = 25
+# At most this many lines, from the first credit to the end, make the attribution footer.
+MAX_TAIL_NOTICE_LINES = 15
 _FEED_START_RE = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?<(?:rss|feed|item|entry|rdf:rdf|channel)\b", re.IGNORECASE
 )
@@ -47,7 +49,10 @@ def _feed_item_document(xml: str) -> lxml_html.HtmlElement | None:
         if not isinstance(element.tag, str):
             continue
         local = etree.QName(element).localname.lower()
-        if local in _FEED_CONTENT_TAGS and element.text:
+        if local in _FEED_CONTENT_TAGS and len(element):
+            # Atom type="xhtml": the content is markup, not escaped text.
+            parts.extend(etree.tostring(child, encoding="unicode") for child in element)
+        elif local in _FEED_CONTENT_TAGS and element.text:
             parts.append(element.text)
         elif local == "source":
             url = element.get("url") or next(
@@ -59,31 +64,51 @@ def _feed_item_document(xml: str) -> lxml_html.HtmlElement | None:
     return _parse_document("<html><body>" + "\n".join(parts) + "</body></html>")
 
 
-def _tail_credit_lines(lines: Sequence[Line], credit_indexes: Sequence[int]) -> set[str]:
-    # The republisher's notices that follow a credit line at the end of the article ("Rejoignez
-    # PSST !", "DIRIGÉE PAR: ...") are part of the attribution footer, not of the article. Only
-    # lines after the first credit line of the final run of short lines are taken, so short
-    # article lines before the credit (a list, a signature) stay.
+def _is_long(line: Line) -> bool:
+    return len(line.text.split()) > MAX_TAIL_LINE_WORDS
+
+
+def _tail_credit_lines(lines: Sequence[Line], credits: Sequence[tuple[int, int, Claim]]) -> set[str]:
+    """The republisher's notices that follow a credit line at the end of the article.
+
+    "Rejoignez PSST !" or "DIRIGÉE PAR: ..." after "SOURCE : ..." belong to the attribution
+    footer, not to the article. Only lines from the first credit naming a site in the final run
+    of short lines are taken, so short article lines before it (a list, a signature) stay; and
+    only in the second half of the page, so a byline above a short article never takes it all.
+    """
     tail_start = len(lines)
-    while tail_start > 0 and len(lines[tail_start - 1].text.split()) <= MAX_TAIL_LINE_WORDS:
+    while tail_start > 0 and not _is_long(lines[tail_start - 1]):
         tail_start -= 1
-    first_credit = next((index for index in credit_indexes if index >= tail_start), None)
-    if first_credit is None:
+    first = next(
+        (start for start, _, claim in credits if start >= tail_start and claim.kind != AUTHOR and claim.host),
+        None,
+    )
+    if first is None or first < len(lines) // 2 or len(lines) - first > MAX_TAIL_NOTICE_LINES:
         return set()
-    return {line.text for line in lines[first_credit:]}
+    return {line.text for line in lines[first:]}
 
 
 def _is_foreign(claim: Claim, own_host: str | None) -> bool:
     return claim.host is not None and not same_site(claim.host, own_host)
 
 
-def _resolve(claims: Sequence[Claim], own_host: str | None) -> tuple[str | None, str | None, str | None]:
-    """The origin host, its best URL, and the origin's author, from the strongest claims."""
+def _resolve(
+    claims: Sequence[Claim], weak: Sequence[bool], own_host: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """The origin host, its best URL, and the origin's author, from the strongest claims.
+
+    `weak[i]` marks a credit line standing between the article's paragraphs (a chart's "Source:"),
+    which counts after every claim at the head or tail of the article or in the markup.
+    """
     rank = {kind: index for index, kind in enumerate(HOST_PRIORITY)}
-    ranked = sorted(
-        (claim for claim in claims if claim.kind in rank and _is_foreign(claim, own_host)),
-        key=lambda claim: rank[claim.kind],  # stable: document order within a kind
-    )
+    ranked = [
+        claim
+        for _, _, claim in sorted(
+            (weak[position] * len(rank) + rank[claim.kind], position, claim)
+            for position, claim in enumerate(claims)
+            if claim.kind in rank and _is_foreign(claim, own_host)
+        )
+    ]
     winner = ranked[0] if ranked else None
     source_host = winner.host if winner else None
     source_url = None
@@ -121,17 +146,16 @@ def parse_attribution(
     known = KnownSources(known_sources)
     reader = LineReader(page_url, own_host, known)
     lines = visible_lines(document)
-    line_claims: list[Claim] = []
-    credit_indexes: list[int] = []
-    for index, line in enumerate(lines):
-        claim = reader.claim(line)
-        if claim is not None:
-            line_claims.append(claim)
-            credit_indexes.append(index)
-    claims = (*line_claims, *structured_claims(document, page_url, own_host, known))
-    source_host, source_url, author = _resolve(claims, own_host)
-    credit_lines = {claim.line for claim in line_claims if claim.line}
-    credit_lines |= _tail_credit_lines(lines, credit_indexes)
+    credits = reader.read(lines)
+    long_lines = [index for index, line in enumerate(lines) if _is_long(line)]
+    # A credit line between the article's long paragraphs (a chart's "Source:") is a weaker claim.
+    weak = [bool(long_lines) and long_lines[0] < start < long_lines[-1] for start, _, _ in credits]
+    structured = structured_claims(document, page_url, own_host, known)
+    claims = (*(claim for _, _, claim in credits), *structured)
+    source_host, source_url, author = _resolve(claims, [*weak, *[False] * len(structured)], own_host)
+    credit_lines = {line.text for start, end, _ in credits for line in lines[start:end]}
+    credit_lines |= {claim.line for _, _, claim in credits if claim.line}
+    credit_lines |= _tail_credit_lines(lines, credits)
     return Attribution(
         claims=claims,
         source_host=source_host,

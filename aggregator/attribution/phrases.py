@@ -162,6 +162,14 @@ AUTHOR_CONNECTORS: tuple[str, ...] = (
 # Words that join several authors: "Jane Doe and John Smith".
 AUTHOR_CONJUNCTIONS: tuple[str, ...] = ("and", "&", "et", "und", "y", "e", "en")
 
+# Lower-case words that end a name in a byline: "By Jane Doe on May 3", "Par Jean Dupont le 12 mars",
+# "Von Anna Schmidt für die Zeit". Only matched in lower case, so "Jean Le Pen" keeps its "Le".
+NAME_STOPPERS: tuple[str, ...] = (
+    "on", "at", "in", "for", "from", "le", "pour", "sur", "am", "um", "für", "bei", "para", "en",
+    "il", "per", "su", "em", "op", "voor", "bij", "updated", "mis à jour", "actualizado", "aggiornato",
+    "atualizado", "bijgewerkt", "aktualisiert",
+)
+
 # Lower-case particles that may stand inside a name: "Ursula von der Leyen", "Vincent van Gogh".
 NAME_PARTICLES: frozenset[str] = frozenset(
     {
