@@ -415,8 +415,9 @@ def _document(language: str, head_and_body: str) -> str:
             f"{head_and_body}\n</html>\n")
 
 
-def _page(build: SiteBuild, path: str, template: Template, last_modified: datetime, **values: str) -> None:
-    build.add(path, HTML_TYPE, _document(build.site.language, template.substitute(values)), last_modified)
+def _page(build: SiteBuild, at: str, template: Template, last_modified: datetime, **values: str) -> None:
+    """Add the HTML page ``template`` filled with ``values`` at path ``at`` of the site."""
+    build.add(at, HTML_TYPE, _document(build.site.language, template.substitute(values)), last_modified)
 
 
 def _comments_html(comments: list[tuple[str, str]], heading: str) -> str:
@@ -448,6 +449,7 @@ def _article_values(build: SiteBuild, planned: PlannedArticle, sidebar_heading: 
     article = planned.article
     return {
         "site_name": esc(build.site.name), "title": esc(article.title), "url": esc(planned.url),
+        "path": esc(planned.path),
         "author": esc(article.author), "time": _time(article.published, article.language),
         "published": local_time(article.published, article.language).isoformat(),
         "paragraphs": paragraphs_html(article.paragraphs), "number": str(planned.number),
@@ -804,7 +806,8 @@ $items
 </main>
 {FIELDJOURNAL_FOOTER}
 </body>""")
-FIELDJOURNAL_ITEM = Template('<div class="story-card"><h2><a href="$url">$title</a></h2>'
+# Relative links, unlike the other sites: a listing crawler must resolve them against the page.
+FIELDJOURNAL_ITEM = Template('<div class="story-card"><h2><a href="$path">$title</a></h2>'
                              "<p>$author · $time</p></div>")
 
 
