@@ -250,13 +250,16 @@ class SiteBuild:
 
     @property
     def newest(self) -> datetime:
+        """When the site last published: the Last-Modified of its listings, feeds and sitemaps."""
         dates = [a.article.published for a in self.articles] + [c.published for c in self.copies]
         return max(dates)
 
     def url(self, path: str) -> str:
+        """The absolute URL of ``path`` on this site."""
         return f"http://{self.site.host}{path}"
 
     def add(self, path: str, content_type: str, body: str, last_modified: datetime) -> None:
+        """Store a rendered resource at ``path`` (UTF-8 encoded)."""
         self.pages[path] = DemoPage(content_type, body.encode("utf-8"), last_modified)
 
 
