@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select, tuple_
+from sqlalchemy import CompoundSelect, Select, case, func, literal, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from storage.articles import Article, Republication, UrlAlias
@@ -132,9 +132,9 @@ def _filtered(session: Session, filters: ArticleFilters) -> AnySelect | None:
     """The article SELECT restricted by `filters`, or None when nothing can match."""
     stmt = _article_columns()
     if filters.source_host is not None:
-        source_id = session.scalar(select(Source.id).where(Source.host == filters.source_host))
-        if source_id is None:
-            return None
+        # A scalar subquery, not a join on host: the planner then walks the
+        # (source_id, published, id) index in order.
+        source_id = select(Source.id).where(Source.host == filters.source_host).scalar_subquery()
         stmt = stmt.where(Article.source_id == source_id)
     if filters.author is not None:
         stmt = stmt.where(Article.author == filters.author)
@@ -186,9 +186,16 @@ def get_article(session: Session, *, public_id: str) -> ArticleRow | None:
     return _article_row(row) if row is not None else None
 
 
-def article_text(session: Session, *, article_id: int) -> str:
-    """The full extracted text of an article."""
-    return session.execute(select(Article.text).where(Article.id == article_id)).scalar_one()
+def get_article_with_text(session: Session, *, public_id: str) -> tuple[ArticleRow, str] | None:
+    """The canonical article whose public id is `public_id`, and its full extracted text."""
+    row = session.execute(
+        _article_columns().add_columns(Article.text.label("full_text")).where(Article.public_id == public_id)
+    ).first()
+    if row is None:
+        return None
+    mapping = dict(row._mapping)
+    text = mapping.pop("full_text")
+    return ArticleRow(**mapping), text
 
 
 def article_aliases(session: Session, *, article_id: int) -> list[str]:
@@ -228,18 +235,25 @@ def list_republications(
 def find_url(session: Session, *, candidates: list[str]) -> UrlMatch | None:
     """The first of `candidates` (URL spellings, most specific first) known to the database.
 
-    A URL is known as a canonical article's URL, one of its aliases, or a republication.
+    A URL is known as a canonical article's URL, one of its aliases, or a republication; all
+    three unique indexes are probed in one round trip.
     """
-    for url in dict.fromkeys(candidates):
-        for role, stmt in (
-            ("canonical", select(Article.id).where(Article.url == url)),
-            ("alias", select(UrlAlias.article_id).where(UrlAlias.url == url)),
-            ("republication", select(Republication.article_id).where(Republication.url == url)),
-        ):
-            article_id = session.scalar(stmt)
-            if article_id is not None:
-                row = session.execute(_article_columns().where(Article.id == article_id)).one()
-                return UrlMatch(url=url, role=role, article=_article_row(row))
+    spellings = list(dict.fromkeys(candidates))
+    if not spellings:
+        return None
+    known: CompoundSelect[Any] = union_all(
+        select(Article.url, literal("canonical").label("role"), Article.id.label("article_id"))
+        .where(Article.url.in_(spellings)),
+        select(UrlAlias.url, literal("alias"), UrlAlias.article_id).where(UrlAlias.url.in_(spellings)),
+        select(Republication.url, literal("republication"), Republication.article_id)
+        .where(Republication.url.in_(spellings)),
+    )
+    found = {row.url: (row.role, row.article_id) for row in session.execute(known)}
+    for url in spellings:
+        if url in found:
+            role, article_id = found[url]
+            row = session.execute(_article_columns().where(Article.id == article_id)).one()
+            return UrlMatch(url=url, role=role, article=_article_row(row))
     return None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -46,11 +46,19 @@ class JsonFeedResponse(JSONResponse):
     media_type = "application/feed+json"
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A read session for one request, from the app's session factory."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A read session for one request, from the app's session factory.
+
+    Async on purpose: a sync generator dependency costs two trips to the thread pool per
+    request. Opening a Session touches no connection; the endpoint (run in the thread pool)
+    checks one out on its first query, and closing returns it to the pool.
+    """
     factory: sessionmaker[Session] = request.app.state.sessions
-    with factory() as session:
+    session = factory()
+    try:
         yield session
+    finally:
+        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -133,16 +141,22 @@ ArticleId = Annotated[str, Path(max_length=64, description="The article's public
 @router.get("/articles/{article_id}", response_model=ArticleDetail, tags=["articles"])
 def get_article(session: SessionDep, article_id: ArticleId) -> ArticleDetail:
     """One canonical article with its full text, aliases and first republications."""
-    row = _article_or_404(session, article_id)
+    found = queries.get_article_with_text(session, public_id=article_id) if _searchable(article_id) else None
+    if found is None:
+        raise _not_found(f"no article with id {article_id!r}")
+    row, text = found
     republications = queries.list_republications(
         session, article_id=row.id, after_id=None, limit=DETAIL_REPUBLICATIONS
     )
+    count = len(republications)
+    if count == DETAIL_REPUBLICATIONS:  # only then can there be more than we fetched
+        count = queries.count_republications(session, article_id=row.id)
     summary = ArticleSummary.from_row(row)
     return ArticleDetail(
         **summary.model_dump(),
-        text=queries.article_text(session, article_id=row.id),
+        text=text,
         aliases=queries.article_aliases(session, article_id=row.id),
-        republication_count=queries.count_republications(session, article_id=row.id),
+        republication_count=count,
         republications=[Republication.from_row(r) for r in republications],
     )
 
