@@ -9,7 +9,7 @@ from aggregator.attribution.known import KnownSources
 from aggregator.attribution.labels import match_label, phrase_key
 from aggregator.attribution.model import AUTHOR, SOURCE, VIA, Claim
 from aggregator.attribution.names import leading_name
-from aggregator.attribution.page import Line
+from aggregator.attribution.page import Line, Link
 from aggregator.attribution.phrases import AUTHOR_CONNECTORS, NAME_PARTICLES, PLACE_CONNECTORS
 
 # A credit line is short; a long paragraph that happens to open with "Source" is article text.
@@ -44,6 +44,16 @@ _AUTHOR_IN_VALUE_RE = re.compile(
 MAX_CONTINUATION_WORDS = 12
 
 
+# Separators between unrelated items on one line: "By Jane Doe | Follow @jane".
+_ITEM_SEPARATOR_RE = re.compile(r"\s[|•·]\s")
+
+
+def _links_in_credit(line: Line) -> list[Link]:
+    """The links that belong to the credit itself, not to items after a separator on the same line."""
+    credit = _ITEM_SEPARATOR_RE.split(line.text, maxsplit=1)[0].casefold()
+    return [link for link in line.links if not link.text or link.text.casefold() in credit]
+
+
 class LineReader:
     """Reads credit lines on one page: knows the page's URL, its own host and the known sources."""
 
@@ -66,7 +76,7 @@ class LineReader:
             if claim is None and index + 1 < len(lines) and self._is_bare_label(line):
                 following = lines[index + 1]
                 if len(following.text.split()) <= MAX_CONTINUATION_WORDS:
-                    joined = Line(text=f"{line.text} {following.text}", hrefs=line.hrefs + following.hrefs)
+                    joined = Line(text=f"{line.text} {following.text}", links=line.links + following.links)
                     claim = self.claim(joined)
                     end = index + 2
             if claim is not None:
@@ -77,7 +87,7 @@ class LineReader:
     @staticmethod
     def _is_bare_label(line: Line) -> bool:
         match = match_label(line.text)
-        return match is not None and not match.value and not match.after_label and not line.hrefs
+        return match is not None and not match.value and not match.after_label and not line.links
 
     def claim(self, line: Line) -> Claim | None:
         """The claim a line makes, or None when it is not a credit line."""
@@ -91,7 +101,7 @@ class LineReader:
             if name is None:
                 return None
             rest = match.after_label[len(name) :]
-            host, url = self._host(line.hrefs, rest, cross_site_only=True)
+            host, url = self._host(_links_in_credit(line), rest, cross_site_only=True)
             return Claim(kind=AUTHOR, host=host, url=url, author=name, line=line.text)
         value, author = match.value, None
         if (
@@ -113,21 +123,21 @@ class LineReader:
                 author = leading_name(inside.group("name"), strict=True)
                 if author:
                     value = value[: inside.start()]
-        host, url = self._host(line.hrefs, value, cross_site_only=False)
+        host, url = self._host(_links_in_credit(line), value, cross_site_only=False)
         colon_credit = match.has_colon and 1 <= len(value.split()) <= MAX_BARE_VALUE_WORDS
         if host is None and author is None and not colon_credit:
             return None
         return Claim(kind=match.label.kind, host=host, url=url, author=author, line=line.text)
 
-    def _host(self, hrefs: list[str], text: str, *, cross_site_only: bool) -> tuple[str | None, str | None]:
+    def _host(self, links: list[Link], text: str, *, cross_site_only: bool) -> tuple[str | None, str | None]:
         """The host a line names: its links first, then a host written in it, then a known name.
 
         Another site wins over this one; this site's own host is returned only when nothing else
         is named (and never when `cross_site_only`), since resolution ignores it anyway.
         """
         candidates: list[tuple[str, str | None]] = []
-        for href in hrefs:
-            found = host_of_url(href, self.page_url)
+        for link in links:
+            found = host_of_url(link.href, self.page_url)
             if found:
                 candidates.append(found)
         candidates.extend((mention.host, mention.url) for mention in find_hosts(text))

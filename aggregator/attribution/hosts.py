@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
+
+from tld import get_fld
 
 # File extensions that look like top-level domains in "report.pdf" or "Node.js".
 _FILE_EXTENSIONS = frozenset(
@@ -72,3 +75,20 @@ def site_key(host: str) -> str:
 def same_site(host: str, other: str | None) -> bool:
     """Whether two hosts are the same site, counting www-equivalents as the same."""
     return other is not None and site_key(host) == site_key(other)
+
+
+@lru_cache(maxsize=4096)
+def registrable_domain(host: str) -> str:
+    """The domain a host belongs to under the public suffix list ("edition.cnn.com" -> "cnn.com").
+
+    Hosts under a suffix the list does not know ("news.site.example") fall back to their last two labels.
+    """
+    domain = get_fld(host, fix_protocol=True, fail_silently=True)
+    return str(domain).lower() if domain else ".".join(site_key(host).split(".")[-2:])
+
+
+def same_domain(host: str, other: str | None) -> bool:
+    """Whether two hosts belong to one registrable domain ("m.example.com" and "www.example.com")."""
+    if other is None:
+        return False
+    return same_site(host, other) or registrable_domain(host) == registrable_domain(other)

@@ -56,12 +56,20 @@ _TRAILING_PARTIAL_ENTITY_RE = re.compile(r"&[#0-9A-Za-z]{0,10}$")
 _LEADING_ENTITY_REST_RE = re.compile(r"^[#0-9A-Za-z]{1,32};")
 
 
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link inside a line: where it points and its visible text."""
+
+    href: str
+    text: str
+
+
 @dataclass(slots=True)
 class Line:
-    """One visible line: its normalised text and the hrefs of the links inside it, in order."""
+    """One visible line: its normalised text and the links inside it, in order."""
 
     text: str
-    hrefs: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
 
 
 def _class_words(element: lxml_html.HtmlElement) -> set[str]:
@@ -74,12 +82,15 @@ def _class_words(element: lxml_html.HtmlElement) -> set[str]:
 
 def is_chrome(element: lxml_html.HtmlElement, tag: str, in_content: bool) -> bool:
     """Whether an element is site chrome (navigation, comments, widgets...) rather than article."""
-    if element.get("hidden") is not None or "display:none" in (element.get("style") or "").replace(" ", ""):
+    attributes = element.attrib
+    if not attributes:  # most elements: decide on the tag alone
+        return not in_content and tag in ("header", "footer")
+    if "hidden" in attributes or "display:none" in attributes.get("style", "").replace(" ", ""):
         return True
-    role = (element.get("role") or "").lower()
+    role = attributes.get("role", "").lower()
     if role in CHROME_ROLES or (not in_content and role in SITE_FRAME_ROLES):
         return True
-    words = _class_words(element)
+    words = _class_words(element) if "class" in attributes or "id" in attributes else set()
     if words & CHROME_WORDS or any(word.startswith(CHROME_PREFIXES) for word in words):
         return True
     if in_content or words & ARTICLE_FRAME_WORDS:
@@ -97,18 +108,18 @@ class _LineCollector:
     def __init__(self) -> None:
         self.lines: list[Line] = []
         self._pieces: list[str] = []
-        self._hrefs: list[str] = []
+        self._links: list[Link] = []
 
     def text(self, text: str | None) -> None:
         if text:
             self._pieces.append(text)
 
     def flush(self) -> None:
-        if self._pieces or self._hrefs:
+        if self._pieces or self._links:
             text = normalise_line("".join(self._pieces))
             if text:
-                self.lines.append(Line(text=text, hrefs=self._hrefs))
-            self._pieces, self._hrefs = [], []
+                self.lines.append(Line(text=text, links=self._links))
+            self._pieces, self._links = [], []
 
     def walk(self, element: lxml_html.HtmlElement, in_content: bool) -> None:
         for child in element:
@@ -121,8 +132,9 @@ class _LineCollector:
             if block:
                 self.flush()
             if tag not in SKIP_TAGS and tag != "br" and not is_chrome(child, tag, in_content):
-                if tag == "a" and child.get("href"):
-                    self._hrefs.append(child.get("href"))
+                href = child.get("href") if tag == "a" else None
+                if href:
+                    self._links.append(Link(href=href, text=normalise_line(child.text_content())))
                 self.text(child.text)
                 self.walk(child, in_content or _starts_content(child, tag))
                 if block:
@@ -141,7 +153,7 @@ def _merge_split_entities(lines: Iterable[Line]) -> list[Line]:
         ):
             joined = repair_split_entities(merged[-1].text + "\n" + line.text)
             if "\n" not in joined:
-                merged[-1] = Line(text=normalise_line(joined), hrefs=merged[-1].hrefs + line.hrefs)
+                merged[-1] = Line(text=normalise_line(joined), links=merged[-1].links + line.links)
                 continue
         merged.append(line)
     return merged

@@ -163,11 +163,13 @@ AUTHOR_CONNECTORS: tuple[str, ...] = (
 AUTHOR_CONJUNCTIONS: tuple[str, ...] = ("and", "&", "et", "und", "y", "e", "en")
 
 # Lower-case words that end a name in a byline: "By Jane Doe on May 3", "Par Jean Dupont le 12 mars",
-# "Von Anna Schmidt für die Zeit". Only matched in lower case, so "Jean Le Pen" keeps its "Le".
+# "Von Anna Schmidt für die Zeit". Matched as written, so "Jean Le Pen" keeps its "Le".
 NAME_STOPPERS: tuple[str, ...] = (
     "on", "at", "in", "for", "from", "le", "pour", "sur", "am", "um", "für", "bei", "para", "en",
     "il", "per", "su", "em", "op", "voor", "bij", "updated", "mis à jour", "actualizado", "aggiornato",
-    "atualizado", "bijgewerkt", "aktualisiert",
+    "atualizado", "bijgewerkt", "aktualisiert", "Updated", "Published", "Posted", "Mis à jour", "Publié",
+    "Aktualisiert", "Veröffentlicht", "Actualizado", "Publicado", "Aggiornato", "Pubblicato", "Atualizado",
+    "Bijgewerkt", "Gepubliceerd",
 )
 
 # Lower-case particles that may stand inside a name: "Ursula von der Leyen", "Vincent van Gogh".

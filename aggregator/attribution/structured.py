@@ -10,7 +10,7 @@ from typing import Any
 
 from lxml import html as lxml_html
 
-from aggregator.attribution.hosts import find_hosts, host_of_url, same_site
+from aggregator.attribution.hosts import find_hosts, host_of_url, same_domain, same_site
 from aggregator.attribution.known import KnownSources
 from aggregator.attribution.model import (
     CANONICAL,
@@ -52,11 +52,13 @@ class _Context:
 
 
 def _link_claims(document: lxml_html.HtmlElement, ctx: _Context) -> Iterator[Claim]:
+    # A canonical or og:url on another host of the same domain (mobile, AMP, regional edition,
+    # a sharing subdomain) is the site pointing at itself, not at an origin.
     for link in document.iter("link"):
         rel = (link.get("rel") or "").lower().split()
         if "canonical" in rel and link.get("href"):
             claim = ctx.claim(CANONICAL, link.get("href"))
-            if claim:
+            if claim and not same_domain(str(claim.host), ctx.own_host):
                 yield claim
     for meta in document.iter("meta"):
         key = (meta.get("property") or meta.get("name") or "").lower()
@@ -65,6 +67,8 @@ def _link_claims(document: lxml_html.HtmlElement, ctx: _Context) -> Iterator[Cla
             continue
         if key == "og:url":
             claim = ctx.claim(OG_URL, content)
+            if claim and same_domain(str(claim.host), ctx.own_host):
+                continue
         elif key in ("original-source", "syndication-source"):
             claim = ctx.claim(SOURCE, content)
         else:
