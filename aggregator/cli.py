@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -115,7 +115,7 @@ def sources_list(
     url = _db(database_url)
     _require_schema(url)
     with session_scope(url) as session:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"host": s.host, "name": s.name, "role": s.role, "language": s.language, "home": s.home_url,
              "feeds": [f.url for f in feeds_of(session, s.id)], "sitemaps": list(s.sitemap_urls or [])}
             for s in list_sources(session)
@@ -169,6 +169,9 @@ def crawl(
     summary = run_crawl(url, hosts=[h.lower() for h in source or []], log_level="INFO" if verbose else "WARNING",
                         jobs=jobs)
     _print_summary(summary)
+    if not summary or summary.get("processing_error"):
+        problem = summary.get("processing_error") if summary else "the crawl did not record its run"
+        raise _fail(f"processing failed: {problem}; fetched pages are kept: run `aggregator reprocess`")
 
 
 @app.command()

@@ -35,7 +35,7 @@ def run_crawl(
     The Twisted reactor cannot restart, so call this once per process.
     """
     settings = scrapy_settings(database_url, log_level=log_level, AGGREGATOR_PROCESS_JOBS=jobs)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     process.crawl("sources", hosts=hosts or [])
     process.start()
     with session_scope(database_url) as session:

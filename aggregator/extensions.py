@@ -11,7 +11,7 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from aggregator.processing import process_pages
+from aggregator.processing import ProcessingStats, process_pages
 from storage.engine import session_scope
 from storage.runs import finish_run, start_run
 
@@ -40,7 +40,13 @@ class ProcessAfterCrawl:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
         assert stats is not None
-        processed = process_pages(self.database_url, jobs=self.jobs)
+        try:
+            processed = process_pages(self.database_url, jobs=self.jobs)
+            processing_error = None
+        except Exception as exc:  # recorded on the run; the fetched pages stay for `reprocess`
+            spider.logger.exception("processing failed")
+            processed = ProcessingStats()
+            processing_error = f"{type(exc).__name__}: {exc}"
         raw = stats.get_stats()
         summary: dict[str, Any] = {
             "finish_reason": reason,
@@ -56,6 +62,8 @@ class ProcessAfterCrawl:
                                if k.startswith("aggregator/errors/")},
             **processed.as_dict(),
         }
+        if processing_error:
+            summary["processing_error"] = processing_error
         self.summary = summary
         for key, value in processed.as_dict().items():
             stats.set_value(f"aggregator/{key}", value)

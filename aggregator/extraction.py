@@ -255,6 +255,27 @@ def _after_headline(paragraphs: list[str], title: str | None) -> list[str]:
     return paragraphs
 
 
+# A paragraph that is nothing but one short link ("← back to the front page", "Next post →")
+# at either end of the text is navigation that the extractor kept, not article text.
+MAX_NAVIGATION_CHARS = 80
+
+
+def _without_edge_links(paragraphs: list[str], doc: lxml.html.HtmlElement) -> list[str]:
+    if not paragraphs:
+        return paragraphs
+    link_texts = {
+        text.casefold()
+        for anchor in doc.xpath("//a")
+        if (text := clean_line(anchor.text_content())) and len(text) <= MAX_NAVIGATION_CHARS
+    }
+    start, end = 0, len(paragraphs)
+    while start < end and paragraphs[start].casefold() in link_texts:
+        start += 1
+    while end > start and paragraphs[end - 1].casefold() in link_texts:
+        end -= 1
+    return paragraphs[start:end]
+
+
 def extract_page(
     html: str,
     url: str,
@@ -270,7 +291,7 @@ def extract_page(
     hints = hints or {}
     try:
         doc = lxml.html.document_fromstring(html)
-    except (lxml.etree.ParserError, ValueError):  # type: ignore[attr-defined]
+    except (lxml.etree.ParserError, ValueError):
         return Extracted(None, None, None, None, None, "", None, None, None, False, "unparsable HTML")
     ld = _json_ld_objects(doc)
     # One trafilatura pass: its metadata, and its cleaned body tree for the paragraphs.
@@ -285,6 +306,7 @@ def extract_page(
     paragraphs = _paragraphs_from_body(body)
     paragraphs = _after_headline(paragraphs, hints.get("title") or _first([o.get("headline") for o in ld])
                                  or _meta(doc, "og:title") or _explicit_title(doc) or data.get("title"))
+    paragraphs = _without_edge_links(paragraphs, doc)
     # A byline ("By Jane Doe — 3 May 2020") at the head is metadata, not article text.
     while paragraphs and len(paragraphs[0]) <= 120 and _BYLINE_RE.match(paragraphs[0]):
         paragraphs = paragraphs[1:]

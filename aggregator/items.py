@@ -44,5 +44,5 @@ class PolledFeed:
     etag: str | None
     last_modified: str | None
     body_hash: str | None
-    # (key, link, updated, content_hash) for each entry
-    entries: list[tuple[str, str | None, str | None, str | None]] = field(default_factory=list)
+    # one dict per entry: key, url (normalised link), link, title, author, published, updated, content_hash
+    entries: list[dict[str, Any]] = field(default_factory=list)

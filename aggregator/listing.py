@@ -53,7 +53,7 @@ def parse_listing(html: str, page_url: str) -> Listing:
     """Article links and next-page links of a listing page, absolute, normalised, on its site."""
     try:
         doc = lxml.html.document_fromstring(html)
-    except (lxml.etree.ParserError, ValueError):  # type: ignore[attr-defined]
+    except (lxml.etree.ParserError, ValueError):
         return Listing((), ())
     site = host_of(page_url)
     base = (doc.xpath("//base/@href") or [page_url])[0]

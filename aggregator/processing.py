@@ -10,18 +10,23 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from w3lib.encoding import html_to_unicode
 from w3lib.url import safe_url_string
 
+from aggregator.attribution import Attribution, parse_attribution, strip_attribution
 from aggregator.extraction import Extracted, extract_page
-from aggregator.textutil import text_hash
+from aggregator.fingerprints import index_fingerprints, text_hash, words
+from aggregator.matching import resolve_graph
 from aggregator.urls import host_of, normalise_url, same_site, try_normalise_url
 from storage.articles import add_alias, upsert_article
 from storage.engine import session_scope
+from storage.feeds import FeedEntry, entries_for_urls
+from storage.fingerprints import replace_fingerprints
 from storage.pages import PROCESSED, SKIPPED, Page, iter_pages, mark_page, page_ids_to_process
+from storage.republications import upsert_republication
 from storage.sources import Source
 from storage.sources import sources_by_host as load_sources_by_host
 
@@ -39,7 +44,8 @@ class ProcessingStats:
     articles_updated: int = 0
     republisher_pages: int = 0
     skipped: int = 0
-    reasons: dict[str, int] = field(default_factory=dict)
+    republications_examined: int = 0
+    articles_judged: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +54,7 @@ class ProcessingStats:
             "articles_updated": self.articles_updated,
             "republisher_pages": self.republisher_pages,
             "pages_skipped": self.skipped,
+            "republications_examined": self.republications_examined,
         }
 
 
@@ -61,6 +68,15 @@ class ExtractionJob:
     content_type: str | None
     hints: dict[str, Any]
     default_language: str | None
+    known_sources: dict[str, str]
+
+
+@dataclass(frozen=True)
+class PageReading:
+    """What a worker read from one page: its extraction and its attribution claims."""
+
+    extracted: Extracted
+    attribution: Attribution
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:
@@ -69,16 +85,31 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     return text
 
 
-def run_extraction(job: ExtractionJob) -> tuple[int, Extracted | None, str | None]:
-    """Extract one page (runs in a worker process): (page id, result, error)."""
+def run_extraction(job: ExtractionJob) -> tuple[int, PageReading | None, str | None]:
+    """Extract one page and read its claims (runs in a worker process): (page id, reading, error)."""
     try:
         html = decode_html(job.body, job.content_type)
-        return job.page_id, extract_page(html, job.url, hints=job.hints, default_language=job.default_language), None
+        extracted = extract_page(html, job.url, hints=job.hints, default_language=job.default_language)
+        attribution = parse_attribution(html, job.url, known_sources=job.known_sources)
+        return job.page_id, PageReading(extracted, attribution), None
     except Exception as exc:  # one bad page must never stop the run
         return job.page_id, None, f"extraction failed: {type(exc).__name__}: {exc}"
 
 
-def _jobs_for(pages: Iterable[Page], sources: dict[int, Source]) -> Iterator[ExtractionJob]:
+def entry_hints(entries: list[FeedEntry]) -> dict[str, Any]:
+    """What the feed entries leading to a page say about it (the first entry to say a thing wins)."""
+    hints: dict[str, Any] = {}
+    for entry in entries:
+        for name in ("title", "author", "published", "updated"):
+            if hints.get(name) is None and getattr(entry, name):
+                hints[name] = getattr(entry, name)
+    return hints
+
+
+def _jobs_for(
+    pages: Iterable[Page], sources: dict[int, Source], entries: dict[str, list[FeedEntry]]
+) -> Iterator[ExtractionJob]:
+    known = {s.name: s.host for s in sources.values()}
     for page in pages:
         source = sources.get(page.source_id) if page.source_id is not None else None
         yield ExtractionJob(
@@ -86,8 +117,9 @@ def _jobs_for(pages: Iterable[Page], sources: dict[int, Source]) -> Iterator[Ext
             url=page.final_url or page.url,
             body=page.raw_body(),
             content_type=page.content_type,
-            hints=dict(page.hints or {}),
+            hints={**entry_hints(entries.get(page.url, [])), **(page.hints or {})},
             default_language=source.language if source else None,
+            known_sources=known,
         )
 
 
@@ -104,10 +136,11 @@ def canonical_url_for(page: Page, extracted: Extracted) -> str:
     return normalise_url(address)
 
 
-def _aliases(page: Page, canonical: str) -> set[str]:
-    """Other addresses of the article: the requested URL, the link as the feed gave it, a GUID URL."""
-    hints = page.hints or {}
-    candidates = [page.url, page.final_url, hints.get("seen_as"), hints.get("guid")]
+def _aliases(page: Page, canonical: str, entries: list[FeedEntry]) -> set[str]:
+    """Other addresses of the article: the requested URL, the links feeds gave, GUIDs that are URLs."""
+    candidates = [page.url, page.final_url]
+    for entry in entries:
+        candidates += [entry.link, entry.entry_key]
     out = set()
     for raw in candidates:
         if not raw or not isinstance(raw, str):
@@ -120,13 +153,39 @@ def _aliases(page: Page, canonical: str) -> set[str]:
     return out
 
 
-def _store(session: Any, page: Page, source: Source | None, extracted: Extracted, stats: ProcessingStats) -> None:
+def claims_as_data(attribution: Attribution) -> list[dict[str, Any]]:
+    """The page's claims as plain JSON-able records."""
+    return [
+        {"kind": c.kind, "host": c.host, "url": c.url, "author": c.author, "line": c.line}
+        for c in attribution.claims
+    ]
+
+
+def _store(
+    session: Any,
+    page: Page,
+    source: Source | None,
+    reading: PageReading,
+    entries: list[FeedEntry],
+    stats: ProcessingStats,
+) -> None:
+    extracted, attribution = reading.extracted, reading.attribution
     if not extracted.is_article:
         mark_page(session, page_id=page.id, state=SKIPPED, error=extracted.reason)
         stats.skipped += 1
         return
+    # Credit lines and repeated paragraphs are not the article's text.
+    text = strip_attribution(extracted.text, attribution)
     if source is None or source.role != "partner":
-        # Republished copies wait for the matching step; they never become canonical articles.
+        # Republished copies never become canonical articles: matching attaches them.
+        address = page.final_url or page.url
+        upsert_republication(
+            session, page_id=page.id, source_id=source.id if source else None, url=normalise_url(address),
+            site=host_of(address), title=extracted.title, author=extracted.author, published=extracted.published,
+            language=extracted.language, text=text, match_text=text, text_hash=text_hash(text),
+            claims=claims_as_data(attribution), claimed_source_host=attribution.source_host,
+            claimed_source_url=attribution.source_url, claimed_author=attribution.author,
+        )
         mark_page(session, page_id=page.id, state=PROCESSED, error=None)
         stats.republisher_pages += 1
         return
@@ -141,10 +200,11 @@ def _store(session: Any, page: Page, source: Source | None, extracted: Extracted
         published=extracted.published,
         updated=extracted.updated,
         language=extracted.language,
-        text=extracted.text,
-        text_hash=text_hash(extracted.text),
+        text=text,
+        text_hash=text_hash(text),
     )
-    for alias in _aliases(page, canonical):
+    replace_fingerprints(session, article_id=article_id, hashes=index_fingerprints(words(text)))
+    for alias in _aliases(page, canonical, entries):
         add_alias(session, url=alias, article_id=article_id)
     mark_page(session, page_id=page.id, state=PROCESSED, error=None)
     if created:
@@ -170,8 +230,6 @@ def process_pages(
         ids = page_ids_to_process(session, all_pages=reprocess_all)
         sources = {s.id: s for s in load_sources_by_host(session).values()}
     total = len(ids)
-    if not total:
-        return stats
     workers = _worker_count(jobs)
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and total >= MIN_PAGES_FOR_POOL else None
     try:
@@ -179,20 +237,25 @@ def process_pages(
             batch_ids = ids[start : start + BATCH_SIZE]
             with session_scope(database_url) as session:
                 pages = {p.id: p for p in iter_pages(session, batch_ids)}
-                job_list = list(_jobs_for(pages.values(), sources))
+                entries = entries_for_urls(session, [p.url for p in pages.values()])
+                job_list = list(_jobs_for(pages.values(), sources, entries))
                 results = pool.map(run_extraction, job_list, chunksize=4) if pool else map(run_extraction, job_list)
-                for page_id, extracted, error in results:
+                for page_id, reading, error in results:
                     page = pages[page_id]
                     stats.pages += 1
-                    if extracted is None:
+                    if reading is None:
                         mark_page(session, page_id=page_id, state=SKIPPED, error=error)
                         stats.skipped += 1
                         continue
                     source = sources.get(page.source_id) if page.source_id is not None else None
-                    _store(session, page, source, extracted, stats)
+                    _store(session, page, source, reading, entries.get(page.url, []), stats)
             if progress:
                 progress(min(start + BATCH_SIZE, total), total)
     finally:
         if pool:
             pool.shutdown()
+    # Matching runs once the batch is stored, over every waiting republication, so a copy
+    # seen before its original is attached as soon as the original arrives.
+    with session_scope(database_url) as session:
+        stats.republications_examined, stats.articles_judged = resolve_graph(session)
     return stats

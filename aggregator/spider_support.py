@@ -26,8 +26,8 @@ def header(response: Response, name: str) -> str | None:
 def describe_failure(failure: Failure) -> tuple[int | None, str]:
     """The HTTP status (if any) and a human reason for a failed request."""
     exc = failure.value
-    if failure.check(HttpError):
-        response = exc.response  # type: ignore[attr-defined]
+    if isinstance(exc, HttpError):
+        response = exc.response
         return response.status, f"HTTP {response.status}"
     if failure.check(DNSLookupError):
         return None, f"DNS lookup failed: {exc}"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 
 PARAGRAPH_SEPARATOR = "\n\n"
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -29,14 +27,3 @@ def split_paragraphs(text: str) -> list[str]:
 def join_paragraphs(paragraphs: list[str]) -> str:
     """Paragraphs joined with a blank line between them."""
     return PARAGRAPH_SEPARATOR.join(p for p in paragraphs if p)
-
-
-def normalise_for_hash(text: str) -> str:
-    """Text reduced to lower-case words, for an exact-copy hash robust to spacing and punctuation."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(re.findall(r"\w+", text))
-
-
-def text_hash(text: str) -> str:
-    """The hash of a text's normalised words: equal for exact copies."""
-    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()

@@ -114,7 +114,7 @@ class SourcesSpider(scrapy.Spider):
         return Request(url, callback=self.parse_sitemap, errback=self.failed, priority=5,
                        meta={"source_host": host, "kind": "sitemap"})
 
-    def article_request(self, url: str, hints: dict[str, Any] | None = None) -> Request | None:
+    def article_request(self, url: str) -> Request | None:
         """A request for an article candidate on a known source, or None for anything else."""
         normal = try_normalise_url(url)
         if normal is None:
@@ -126,8 +126,7 @@ class SourcesSpider(scrapy.Spider):
         if normal.rstrip("/") == str(self.sources[source_host]["home"]).rstrip("/"):
             return None
         return Request(normal, callback=self.parse_article, errback=self.failed,
-                       meta={"source_host": source_host, "kind": "page", "hints": hints or {},
-                             "seen_as": url})
+                       meta={"source_host": source_host, "kind": "page"})
 
     # -- callbacks -------------------------------------------------------------------------
 
@@ -160,7 +159,8 @@ class SourcesSpider(scrapy.Spider):
     def parse_feed(self, response: Response) -> Iterator[Any]:
         meta = response.meta
         if response.status == 304:
-            self.crawler.stats.inc_value("aggregator/feeds_not_modified")  # type: ignore[union-attr]
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("aggregator/feeds_not_modified")
             return
         parsed = parse_feed(response.body, url=response.url, content_type=header(response, "Content-Type"))
         if not parsed.ok:
@@ -168,33 +168,35 @@ class SourcesSpider(scrapy.Spider):
                               status=response.status, reason=parsed.error or "unusable feed",
                               feed_id=meta["feed_id"])
             return
+        entries = [
+            {
+                "key": e.key, "url": try_normalise_url(e.link) if e.link else None, "link": e.link,
+                "title": e.title, "author": e.author,
+                "published": e.published.isoformat() if e.published else None,
+                "updated": e.updated.isoformat() if e.updated else None, "content_hash": e.content_hash,
+            }
+            for e in parsed.entries
+        ]
         yield PolledFeed(
             feed_id=meta["feed_id"], url=response.url, status=response.status, format=parsed.format,
             etag=header(response, "ETag"), last_modified=header(response, "Last-Modified"),
-            body_hash=hashlib.sha256(response.body).hexdigest(),
-            entries=[(e.key, e.link, e.updated.isoformat() if e.updated else None, e.content_hash)
-                     for e in parsed.entries],
+            body_hash=hashlib.sha256(response.body).hexdigest(), entries=entries,
         )
         for entry in parsed.entries:
-            if not entry.link:
-                continue
-            hints = {
-                "title": entry.title, "author": entry.author, "feed_url": response.url, "guid": entry.key,
-                "published": entry.published.isoformat() if entry.published else None,
-                "updated": entry.updated.isoformat() if entry.updated else None,
-            }
-            if (request := self.article_request(entry.link, hints)) is not None:
+            # What the entry says about the page (title, author, dates) reaches processing through
+            # the stored feed entries, whichever request for the page was made first.
+            if entry.link and (request := self.article_request(entry.link)) is not None:
                 yield request
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         meta = response.meta
         sitemap = parse_sitemap(response.body)
         if sitemap.error:
+            # A partly readable sitemap is recorded as an error and still used for what it gives.
             yield FailedFetch(url=response.url, source_id=self.sources[meta["source_host"]]["id"],
                               kind="sitemap", status=response.status, reason=sitemap.error)
-            return
         for child in sitemap.sitemaps:
-            if (normal := try_normalise_url(child, response.url)) is not None:
+            if (normal := try_normalise_url(child.loc, response.url)) is not None:
                 yield self.sitemap_request(meta["source_host"], normal)
         for page in sitemap.pages:
             if (request := self.article_request(page.loc)) is not None:
@@ -209,12 +211,10 @@ class SourcesSpider(scrapy.Spider):
             yield FailedFetch(url=url, source_id=source_id, kind="page", status=response.status,
                               reason=f"not an HTML page ({content_type})")
             return
-        hints = dict(meta.get("hints") or {})
-        hints["seen_as"] = meta.get("seen_as")
         yield FetchedPage(
             url=url, final_url=response.url, source_id=source_id, status=response.status,
             content_type=content_type, etag=header(response, "ETag"),
-            last_modified=header(response, "Last-Modified"), body=response.body, hints=hints,
+            last_modified=header(response, "Last-Modified"), body=response.body,
         )
 
     def failed(self, failure: Failure) -> Iterator[Any]:

@@ -3,8 +3,20 @@
 from storage.articles import Article, Republication, UrlAlias
 from storage.base import Base
 from storage.feeds import Feed, FeedEntry
+from storage.fingerprints import ArticleFingerprint
 from storage.pages import Page
 from storage.runs import CrawlRun
 from storage.sources import Source
 
-__all__ = ["Article", "Base", "CrawlRun", "Feed", "FeedEntry", "Page", "Republication", "Source", "UrlAlias"]
+__all__ = [
+    "Article",
+    "ArticleFingerprint",
+    "Base",
+    "CrawlRun",
+    "Feed",
+    "FeedEntry",
+    "Page",
+    "Republication",
+    "Source",
+    "UrlAlias",
+]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text, select
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from aggregator.urls import url_match_key
 from storage.base import Base, UTCDateTime, utcnow
 from storage.upsert import upsert
 
@@ -23,6 +25,7 @@ class Article(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     url: Mapped[str] = mapped_column(Text, unique=True)
+    url_key: Mapped[str] = mapped_column(Text, index=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"), unique=True)
     title: Mapped[str | None] = mapped_column(Text)
@@ -43,12 +46,17 @@ class UrlAlias(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(Text, unique=True)
+    url_key: Mapped[str] = mapped_column(Text, index=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Republication(Base):
-    """A page elsewhere that republishes a canonical article, and what it claims about its source."""
+    """A page elsewhere that republishes a canonical article, and what it claims about its source.
+
+    A republication whose original has not been seen yet is provisional: `article_id`, `kind`
+    and `attribution` stay empty until matching attaches it to its canonical article.
+    """
 
     __tablename__ = "republications"
     __table_args__ = (
@@ -57,17 +65,30 @@ class Republication(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
-    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"), unique=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(Text, unique=True)
+    url_key: Mapped[str] = mapped_column(Text, index=True)
     site: Mapped[str] = mapped_column(String(255), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    language: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    match_text: Mapped[str] = mapped_column(Text, default="")
+    text_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    claims: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     claimed_source_host: Mapped[str | None] = mapped_column(String(255))
+    claimed_source_url: Mapped[str | None] = mapped_column(Text)
     claimed_author: Mapped[str | None] = mapped_column(Text)
-    attribution: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    attribution: Mapped[str | None] = mapped_column(String(16))
     via: Mapped[str | None] = mapped_column(Text)
     containment: Mapped[float | None] = mapped_column(Float)
+    coverage: Mapped[float | None] = mapped_column(Float)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def public_article_id(url: str) -> str:
@@ -98,6 +119,7 @@ def upsert_article(
         {
             "public_id": public_article_id(url),
             "url": url,
+            "url_key": url_match_key(url),
             "source_id": source_id,
             "page_id": page_id,
             "title": title,
@@ -122,7 +144,7 @@ def add_alias(session: Session, *, url: str, article_id: int) -> None:
     upsert(
         session,
         UrlAlias.__table__,  # type: ignore[arg-type]
-        {"url": url, "article_id": article_id, "created_at": utcnow()},
+        {"url": url, "url_key": url_match_key(url), "article_id": article_id, "created_at": utcnow()},
         conflict=["url"],
         update=["article_id"],
         returning=None,
@@ -145,6 +167,8 @@ def aliases_by_article(session: Session) -> dict[int, list[str]]:
 def republications_by_article(session: Session) -> dict[int, list[Republication]]:
     """Republications of every article, by URL."""
     out: dict[int, list[Republication]] = {}
-    for rep in session.scalars(select(Republication).order_by(Republication.url)):
+    stmt = select(Republication).where(Republication.article_id.is_not(None)).order_by(Republication.url)
+    for rep in session.scalars(stmt):
+        assert rep.article_id is not None
         out.setdefault(rep.article_id, []).append(rep)
     return out

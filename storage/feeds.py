@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -41,7 +42,11 @@ class FeedEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
     entry_key: Mapped[str] = mapped_column(Text)
-    url: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text, index=True)  # the entry's link, normalised
+    link: Mapped[str | None] = mapped_column(Text)  # the link as the feed gives it
+    title: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(Text)
     updated: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str | None] = mapped_column(String(64))
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -113,27 +118,38 @@ def record_feed_error(session: Session, *, feed_id: int, status: int | None, err
     )
 
 
-def record_entries(session: Session, *, feed_id: int, entries: list[tuple[str, str | None, str | None,
-                   str | None]]) -> list[str]:
-    """Upsert entries given as (key, url, updated, content_hash); return the keys not seen before."""
-    known = set(
-        session.scalars(
-            select(FeedEntry.entry_key).where(
-                FeedEntry.feed_id == feed_id, FeedEntry.entry_key.in_([e[0] for e in entries])
-            )
-        )
-    )
+ENTRY_FIELDS = ("url", "link", "title", "author", "published", "updated", "content_hash")
+
+
+def record_entries(session: Session, *, feed_id: int, entries: list[dict[str, Any]]) -> list[str]:
+    """Upsert a feed's entries (dicts with `key` and ENTRY_FIELDS); return the keys not seen before."""
+    keys = [e["key"] for e in entries]
+    known: set[str] = set()
+    for start in range(0, len(keys), 500):
+        known.update(session.scalars(select(FeedEntry.entry_key).where(
+            FeedEntry.feed_id == feed_id, FeedEntry.entry_key.in_(keys[start : start + 500]))))
     now = utcnow()
-    for key, url, updated, content_hash in entries:
+    for entry in entries:
+        values = {"feed_id": feed_id, "entry_key": entry["key"], "first_seen": now, "last_seen": now}
+        values.update({name: entry.get(name) for name in ENTRY_FIELDS})
         upsert(
             session,
             FeedEntry.__table__,  # type: ignore[arg-type]
-            {"feed_id": feed_id, "entry_key": key, "url": url, "updated": updated,
-             "content_hash": content_hash, "first_seen": now, "last_seen": now},
+            values,
             conflict=["feed_id", "entry_key"],
-            update=["url", "updated", "content_hash", "last_seen"],
+            update=[*ENTRY_FIELDS, "last_seen"],
             returning=None,
         )
     total = session.scalar(select(func.count()).select_from(FeedEntry).where(FeedEntry.feed_id == feed_id))
     session.execute(update(Feed).where(Feed.id == feed_id).values(entries_seen=total))
-    return [e[0] for e in entries if e[0] not in known]
+    return [key for key in keys if key not in known]
+
+
+def entries_for_urls(session: Session, urls: list[str]) -> dict[str, list[FeedEntry]]:
+    """Feed entries whose link leads to each of these (normalised) URLs."""
+    out: dict[str, list[FeedEntry]] = {}
+    for start in range(0, len(urls), 500):
+        stmt = select(FeedEntry).where(FeedEntry.url.in_(urls[start : start + 500])).order_by(FeedEntry.id)
+        for entry in session.scalars(stmt):
+            out.setdefault(str(entry.url), []).append(entry)
+    return out
