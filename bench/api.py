@@ -35,6 +35,7 @@ from typing import Any
 
 import httpx
 
+from aggregator.urls import url_match_key
 from storage.articles import public_article_id
 from storage.engine import normalise_database_url
 from storage.migrations import upgrade
@@ -98,7 +99,7 @@ class Corpus:
 
 
 def article_rows(corpus: Corpus, words: list[str]) -> Iterator[tuple[Any, ...]]:
-    """Rows (id, public_id, url, source_id, title, author, published, language, text, hash, now)."""
+    """Rows (id, public_id, url, url_key, source_id, title, author, published, language, text, hash, now)."""
     rng = random.Random(SEED)
     cumulative = list(itertools.accumulate(1.0 / rank for rank in range(1, len(words) + 1)))
     total = cumulative[-1]
@@ -114,6 +115,7 @@ def article_rows(corpus: Corpus, words: list[str]) -> Iterator[tuple[Any, ...]]:
             index,
             public_article_id(url),
             url,
+            url_match_key(url),
             index % PARTNERS + 1,
             " ".join(draw(6)).capitalize(),
             f"Author {rng.randrange(AUTHORS)}",
@@ -126,15 +128,17 @@ def article_rows(corpus: Corpus, words: list[str]) -> Iterator[tuple[Any, ...]]:
 
 
 def republication_rows(corpus: Corpus) -> Iterator[tuple[Any, ...]]:
-    """Rows (id, article_id, url, site, kind, attribution, claimed_source_host, first_seen)."""
+    """Rows (id, article_id, source_id, url, url_key, site, kind, attribution, claimed_source_host,
+    first_seen, text, match_text, claims)."""
     rng = random.Random(SEED + 1)
     now = datetime.now(UTC)
     for index in range(1, corpus.republications + 1):
         article = rng.randrange(1, corpus.articles + 1)
         attribution = rng.choice(ATTRIBUTIONS)
         claimed = Corpus.partner_host(article % PARTNERS) if attribution == "correct" else None
-        yield (index, article, Corpus.republication_url(index), f"copy{index % REPUBLISHERS}.example.net",
-               rng.choice(KINDS), attribution, claimed, now)
+        url = Corpus.republication_url(index)
+        yield (index, article, PARTNERS + index % REPUBLISHERS + 1, url, url_match_key(url),
+               f"copy{index % REPUBLISHERS}.example.net", rng.choice(KINDS), attribution, claimed, now, "", "", "[]")
 
 
 def source_rows() -> Iterator[tuple[Any, ...]]:
@@ -157,8 +161,18 @@ def batches(rows: Iterator[tuple[Any, ...]], size: int = BATCH) -> Iterator[list
 # --------------------------------------------------------------------------------- loading
 
 SOURCE_COLUMNS = "id, host, name, home_url, role, language, created_at"
-ARTICLE_COLUMNS = "id, public_id, url, source_id, title, author, published, language, text, text_hash, created_at"
-REPUBLICATION_COLUMNS = "id, article_id, url, site, kind, attribution, claimed_source_host, first_seen"
+ARTICLE_COLUMNS = (
+    "id, public_id, url, url_key, source_id, title, author, published, language, text, text_hash, created_at"
+)
+REPUBLICATION_COLUMNS = (
+    "id, article_id, source_id, url, url_key, site, kind, attribution, claimed_source_host, first_seen, "
+    "text, match_text, claims"
+)
+
+
+def placeholders(count: int) -> str:
+    """`?, ?, ...` for an INSERT of `count` columns."""
+    return ", ".join("?" * count)
 
 
 def sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -185,13 +199,13 @@ def load_sqlite(path: Path, corpus: Corpus) -> None:
     for batch in batches(article_rows(corpus, words)):
         with conn:
             conn.executemany(
-                f"INSERT INTO articles ({ARTICLE_COLUMNS}, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO articles ({ARTICLE_COLUMNS}, updated_at) VALUES ({placeholders(13)})",
                 [sqlite_row((*row, row[-1])) for row in batch],
             )
         print(f"  articles {batch[-1][0]:,}", file=sys.stderr, flush=True)
     for batch in batches(republication_rows(corpus)):
         with conn:
-            conn.executemany(f"INSERT INTO republications ({REPUBLICATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            conn.executemany(f"INSERT INTO republications ({REPUBLICATION_COLUMNS}) VALUES ({placeholders(13)})",
                              [sqlite_row(row) for row in batch])
     with conn:
         conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")

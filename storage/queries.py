@@ -73,8 +73,10 @@ class RepublicationRow:
     id: int
     url: str
     site: str
-    kind: str
-    attribution: str
+    title: str | None
+    published: datetime | None
+    kind: str | None
+    attribution: str | None
     claimed_source_host: str | None
     claimed_author: str | None
     via: str | None
@@ -218,6 +220,8 @@ def list_republications(
         Republication.id,
         Republication.url,
         Republication.site,
+        Republication.title,
+        Republication.published,
         Republication.kind,
         Republication.attribution,
         Republication.claimed_source_host,
@@ -232,29 +236,44 @@ def list_republications(
     return [RepublicationRow(**r._mapping) for r in session.execute(stmt)]
 
 
-def find_url(session: Session, *, candidates: list[str]) -> UrlMatch | None:
-    """The first of `candidates` (URL spellings, most specific first) known to the database.
+def _known_urls(condition: Any) -> CompoundSelect[Any]:
+    """Stored URLs of all three kinds (with role and article) whose url or url_key meets `condition`."""
+    return union_all(
+        select(Article.url, literal("canonical").label("role"), Article.id.label("article_id"))
+        .where(condition(Article)),
+        select(UrlAlias.url, literal("alias"), UrlAlias.article_id).where(condition(UrlAlias)),
+        # A provisional republication (original not seen yet) belongs to no article so far.
+        select(Republication.url, literal("republication"), Republication.article_id)
+        .where(condition(Republication), Republication.article_id.is_not(None)),
+    )
 
-    A URL is known as a canonical article's URL, one of its aliases, or a republication; all
-    three unique indexes are probed in one round trip.
+
+def find_url(session: Session, *, candidates: list[str], match_key: str | None = None) -> UrlMatch | None:
+    """The canonical article behind a URL, and the URL's role.
+
+    `candidates` are exact spellings, most specific first; all three unique URL indexes are
+    probed in one round trip. When none matches, `match_key` (the lossy key of
+    aggregator.urls.url_match_key: no scheme, no www., no trailing slash) is tried the same way.
     """
     spellings = list(dict.fromkeys(candidates))
-    if not spellings:
+    found: dict[str, tuple[str, int]] = {}
+    if spellings:
+        rows = session.execute(_known_urls(lambda model: model.url.in_(spellings)))
+        found = {row.url: (row.role, row.article_id) for row in rows}
+    match = next(((url, *found[url]) for url in spellings if url in found), None)
+    if match is None and match_key is not None:
+        rows = session.execute(_known_urls(lambda model: model.url_key == match_key))
+        # Several stored spellings can share a key: prefer the canonical URL, then the oldest.
+        ranked = sorted(rows, key=lambda r: (_ROLE_ORDER[r.role], r.article_id, r.url))
+        match = (ranked[0].url, ranked[0].role, ranked[0].article_id) if ranked else None
+    if match is None:
         return None
-    known: CompoundSelect[Any] = union_all(
-        select(Article.url, literal("canonical").label("role"), Article.id.label("article_id"))
-        .where(Article.url.in_(spellings)),
-        select(UrlAlias.url, literal("alias"), UrlAlias.article_id).where(UrlAlias.url.in_(spellings)),
-        select(Republication.url, literal("republication"), Republication.article_id)
-        .where(Republication.url.in_(spellings)),
-    )
-    found = {row.url: (row.role, row.article_id) for row in session.execute(known)}
-    for url in spellings:
-        if url in found:
-            role, article_id = found[url]
-            row = session.execute(_article_columns().where(Article.id == article_id)).one()
-            return UrlMatch(url=url, role=role, article=_article_row(row))
-    return None
+    url, role, article_id = match
+    row = session.execute(_article_columns().where(Article.id == article_id)).one()
+    return UrlMatch(url=url, role=role, article=_article_row(row))
+
+
+_ROLE_ORDER = {"canonical": 0, "alias": 1, "republication": 2}
 
 
 def source_stats(session: Session, *, host: str | None = None) -> list[SourceStats]:

@@ -181,16 +181,18 @@ def list_republications(
     )
 
 
-def url_spellings(url: str) -> list[str]:
-    """The spellings of `url` to look up: the normalised form first, then the URL as given."""
-    from aggregator.urls import normalise_url  # the URL rules belong to the domain, not the API
+def url_spellings(url: str) -> tuple[list[str], str | None]:
+    """The exact spellings of `url` to look up (normalised first, then as given) and its match key."""
+    from aggregator.urls import normalise_url, url_match_key  # URL rules belong to the domain
 
     spellings = []
-    # A string that is no http(s) URL has no normal form; it can still match verbatim.
+    key = None
+    # A string that is no http(s) URL has no normal form nor key; it can still match verbatim.
     with contextlib.suppress(ValueError):
         spellings.append(normalise_url(url))
+        key = url_match_key(url)
     spellings.append(url.strip())
-    return spellings
+    return spellings, key
 
 
 @router.get("/lookup", response_model=Lookup, tags=["articles"])
@@ -200,7 +202,10 @@ def lookup(
                               "republication, with or without tracking parameters.")],
 ) -> Lookup:
     """The canonical article a URL belongs to, and the URL's role."""
-    match = queries.find_url(session, candidates=url_spellings(url)) if _searchable(url) else None
+    match = None
+    if _searchable(url):
+        spellings, key = url_spellings(url)
+        match = queries.find_url(session, candidates=spellings, match_key=key)
     if match is None:
         raise _not_found(f"no article is known at {url!r}")
     return Lookup(url=url, matched_url=match.url, role=match.role,  # type: ignore[arg-type]

@@ -56,8 +56,10 @@ class Republication(BaseModel):
 
     url: str
     site: str = Field(description="Host of the republishing site.")
-    kind: Literal["full", "excerpt", "edited"]
-    attribution: Literal["correct", "missing", "wrong", "intermediary"] = Field(
+    title: str | None
+    published: datetime | None
+    kind: Literal["full", "excerpt", "edited"] | None
+    attribution: Literal["correct", "missing", "wrong", "intermediary"] | None = Field(
         description="Whether the page credits the original: missing = unattributed, wrong = "
         "credits someone else, intermediary = credits a site that itself copied the original."
     )
@@ -73,6 +75,8 @@ class Republication(BaseModel):
         return cls(
             url=row.url,
             site=row.site,
+            title=row.title,
+            published=row.published,
             kind=row.kind,  # type: ignore[arg-type]
             attribution=row.attribution,  # type: ignore[arg-type]
             claimed_source_host=row.claimed_source_host,
