@@ -9,8 +9,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aggregator.attribution import Attribution, parse_attribution, repair_split_entities, strip_attribution
+from aggregator.attribution.hosts import same_site
 from tests.conftest import FIXTURES_DIR, shared_path
 
 PAGE_URL = "https://www.republisher.example/2024/05/story/"
@@ -663,6 +666,17 @@ CASES = [
     case("canonical-other-site-on-blog-platform",
          page(head="<link rel='canonical' href='https://origin.blogspot.com/a'>"), "origin.blogspot.com",
          url="https://copier.blogspot.com/a"),
+    case("layout-page-wrapped-in-form",
+         f"<html><body><form id='aspnetForm'><div class='story'>{BODY}<p>Fuente: ejemplo.es</p></div></form>"
+         "</body></html>",
+         "ejemplo.es"),
+    case("layout-comment-form-is-chrome",
+         page(tail="<form class='comment-form'><p>Source: spam.example</p></form>"), None),
+    case("en-trap-code-not-a-host", page(after="<p>Keep reading target.innerText in Elm event decoders</p>"), None),
+    case("rss-item-undeclared-namespace-prefix",
+         "<item><title>T</title><media:thumbnail url='https://cdn.example/x.jpg'/>"
+         "<source url='https://origin.example/rss'>Origin</source></item>",
+         "origin.example"),
     case("no-claims-at-all", page(), None),
     case("empty-document", "", None),
 ]
@@ -836,3 +850,49 @@ def test_shared_web_republications_claims() -> None:
         if got != expected:
             mismatches.append((republication["url"], got, expected))
     assert not mismatches
+
+
+# --- Properties over generated pages --------------------------------------------------------------
+
+_HOSTS = ["origin.example", "www.republisher.example", "republisher.example", "blog.other.co.uk", "PSST.FR"]
+_FRAGMENTS = st.one_of(
+    st.sampled_from(
+        [
+            "Source: {h}", "SOURCE : {h}", "Quelle: <a href='https://{h}/a'>x</a>", "By Jane Doe", "PAR: alexis",
+            "Lire la suite sur: {h}", "Originally published by Jane Doe on {h}", "Via {h}", "Par ailleurs, {h}",
+            "DIRIGÉE PAR: Jérémy Dumont", "ACCÈS:&amp;<br>#0160;{h}", "Door de regen", "Bron: {h}", "&amp;",
+            BODY, "<b>Fonte</b>:", "{h}",
+        ]
+    ),
+    st.text(max_size=40),
+)
+_WRAPPERS = st.sampled_from(["<p>{}</p>", "<div class='comments'><p>{}</p></div>", "<nav>{}</nav>", "{}<br>"])
+
+
+@st.composite
+def generated_page(draw: st.DrawFn) -> tuple[str, str]:
+    blocks = draw(st.lists(st.tuples(_FRAGMENTS, _WRAPPERS, st.sampled_from(_HOSTS)), max_size=12))
+    body = "".join(wrapper.format(fragment.replace("{h}", host)) for fragment, wrapper, host in blocks)
+    head = draw(st.sampled_from(["", "<link rel='canonical' href='https://{h}/x'>", ld({"isBasedOn": "//{h}/"})]))
+    host = draw(st.sampled_from(_HOSTS))
+    return page(article=body, head=head.replace("{h}", host)), draw(st.sampled_from(_HOSTS))
+
+
+@settings(max_examples=300, deadline=None)
+@given(generated_page())
+def test_generated_pages_never_name_their_own_site(case: tuple[str, str]) -> None:
+    html, page_host = case
+    attribution = parse_attribution(html, f"https://{page_host.lower()}/story/")
+    if attribution.source_host is not None:
+        assert not same_site(attribution.source_host, page_host)
+        assert attribution.source_host == attribution.source_host.lower()
+    assert {claim.line for claim in attribution.claims if claim.line} <= attribution.credit_lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=60))
+def test_any_text_parses_and_strips_idempotently(html: str, url: str) -> None:
+    attribution = parse_attribution(html, url)
+    text = "\n\n".join(line for line in html.splitlines() if line.strip())
+    once = strip_attribution(text, attribution)
+    assert strip_attribution(once, attribution) == once

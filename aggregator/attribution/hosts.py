@@ -26,6 +26,8 @@ _BARE_HOST_RE = re.compile(
     re.IGNORECASE,
 )
 _WWW_RE = re.compile(r"^www\d*\.")
+# Top-level domains reserved for documentation and tests (RFC 2606, RFC 6761): hosts, not typos.
+_RESERVED_TLDS = frozenset({"example", "test", "localhost", "invalid", "local", "onion"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +61,23 @@ def find_hosts(text: str) -> list[HostMention]:
     """Host names written in plain text ("blog.useo.net", "https://www.example.co.uk/a"), in order."""
     found: list[HostMention] = []
     for match in _BARE_HOST_RE.finditer(text):
-        if match.group("tld").lower() in _FILE_EXTENSIONS and not match.group("scheme"):
+        tld = match.group("tld").lower()
+        # Without a scheme, only a real top-level domain makes a host: "target.innerText" is code.
+        if not match.group("scheme") and (tld in _FILE_EXTENSIONS or not is_known_tld(tld)):
             continue
         host = match.group("host").lower()
         url = match.group(0).rstrip(".,;:!?") if match.group("scheme") else None
         found.append(HostMention(host=host, url=url, start=match.start(), end=match.end()))
     return found
+
+
+@lru_cache(maxsize=2048)
+def is_known_tld(tld: str) -> bool:
+    """Whether `tld` is a top-level domain of the public suffix list, or reserved for examples."""
+    tld = tld.lower()
+    if tld in _RESERVED_TLDS:
+        return True
+    return get_fld(f"host.{tld}", fix_protocol=True, fail_silently=True) is not None
 
 
 def site_key(host: str) -> str:

@@ -24,11 +24,11 @@ BLOCK_TAGS = frozenset(
         "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
     }
 )
-# Never visible text, or never article text.
+# Never visible text, or never article text. (Not <form>: some frameworks wrap the whole page in one.)
 SKIP_TAGS = frozenset(
     {
         "head", "title", "script", "style", "noscript", "template", "svg", "button", "select", "option",
-        "textarea", "iframe", "form", "input", "label", "figcaption", "nav", "aside", "object", "canvas",
+        "textarea", "iframe", "input", "label", "figcaption", "nav", "aside", "object", "canvas",
     }
 )
 # Elements whose inside is the article (or the page's main content).
@@ -41,7 +41,7 @@ CHROME_WORDS = frozenset(
         "sharedaddy", "social", "comment", "comments", "commentlist", "respond", "disqus", "related",
         "recommended", "recirculation", "popular", "trending", "outbrain", "taboola", "advert",
         "advertisement", "ads", "promo", "pagination", "pager", "postnav", "caption", "wp-caption",
-        "screen-reader-text", "sr-only", "visually-hidden",
+        "screen-reader-text", "sr-only", "visually-hidden", "search", "searchform", "commentform",
     }
 )
 CHROME_PREFIXES = ("comments", "commentlist", "related", "share", "social", "sidebar", "widget", "breadcrumb")

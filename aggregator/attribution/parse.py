@@ -35,6 +35,11 @@ def _parse_document(html: str) -> lxml_html.HtmlElement | None:
         return None
 
 
+def _local_name(tag: object) -> str:
+    # "{http://www.w3.org/2005/Atom}link" -> "link"; a recovered, undeclared "media:content" -> "content".
+    return str(tag).rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
 def _feed_item_document(xml: str) -> lxml_html.HtmlElement | None:
     """A feed item as one HTML document: its content as body, its <source> elements kept."""
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
@@ -48,7 +53,7 @@ def _feed_item_document(xml: str) -> lxml_html.HtmlElement | None:
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        local = etree.QName(element).localname.lower()
+        local = _local_name(element.tag)
         if local in _FEED_CONTENT_TAGS and len(element):
             # Atom type="xhtml": the content is markup, not escaped text.
             parts.extend(etree.tostring(child, encoding="unicode") for child in element)
@@ -56,7 +61,7 @@ def _feed_item_document(xml: str) -> lxml_html.HtmlElement | None:
             parts.append(element.text)
         elif local == "source":
             url = element.get("url") or next(
-                (link.get("href") for link in element if etree.QName(link).localname == "link"), None
+                (link.get("href") for link in element if _local_name(link.tag) == "link"), None
             )
             if url:
                 name = " ".join(element.itertext()).strip()
