@@ -672,7 +672,8 @@ CASES = [
          "ejemplo.es"),
     case("layout-comment-form-is-chrome",
          page(tail="<form class='comment-form'><p>Source: spam.example</p></form>"), None),
-    case("en-trap-code-not-a-host", page(after="<p>Keep reading target.innerText in Elm event decoders</p>"), None),
+    case("en-trap-code-not-a-host",
+         page(after="<p>Keep reading target.innerText in Elm event decoders</p>"), None),
     case("rss-item-undeclared-namespace-prefix",
          "<item><title>T</title><media:thumbnail url='https://cdn.example/x.jpg'/>"
          "<source url='https://origin.example/rss'>Origin</source></item>",
@@ -858,10 +859,10 @@ _HOSTS = ["origin.example", "www.republisher.example", "republisher.example", "b
 _FRAGMENTS = st.one_of(
     st.sampled_from(
         [
-            "Source: {h}", "SOURCE : {h}", "Quelle: <a href='https://{h}/a'>x</a>", "By Jane Doe", "PAR: alexis",
-            "Lire la suite sur: {h}", "Originally published by Jane Doe on {h}", "Via {h}", "Par ailleurs, {h}",
-            "DIRIGÉE PAR: Jérémy Dumont", "ACCÈS:&amp;<br>#0160;{h}", "Door de regen", "Bron: {h}", "&amp;",
-            BODY, "<b>Fonte</b>:", "{h}",
+            "Source: {h}", "SOURCE : {h}", "Quelle: <a href='https://{h}/a'>x</a>", "By Jane Doe",
+            "PAR: alexis", "Lire la suite sur: {h}", "Originally published by Jane Doe on {h}", "Via {h}",
+            "Par ailleurs, {h}", "DIRIGÉE PAR: Jérémy Dumont", "ACCÈS:&amp;<br>#0160;{h}", "Door de regen",
+            "Bron: {h}", "&amp;", BODY, "<b>Fonte</b>:", "{h}",
         ]
     ),
     st.text(max_size=40),
@@ -873,7 +874,8 @@ _WRAPPERS = st.sampled_from(["<p>{}</p>", "<div class='comments'><p>{}</p></div>
 def generated_page(draw: st.DrawFn) -> tuple[str, str]:
     blocks = draw(st.lists(st.tuples(_FRAGMENTS, _WRAPPERS, st.sampled_from(_HOSTS)), max_size=12))
     body = "".join(wrapper.format(fragment.replace("{h}", host)) for fragment, wrapper, host in blocks)
-    head = draw(st.sampled_from(["", "<link rel='canonical' href='https://{h}/x'>", ld({"isBasedOn": "//{h}/"})]))
+    heads = ["", "<link rel='canonical' href='https://{h}/x'>", ld({"isBasedOn": "//{h}/"})]
+    head = draw(st.sampled_from(heads))
     host = draw(st.sampled_from(_HOSTS))
     return page(article=body, head=head.replace("{h}", host)), draw(st.sampled_from(_HOSTS))
 
