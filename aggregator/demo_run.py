@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from aggregator.crawl import run_crawl
 from aggregator.demo import build_demo_web, serve_demo_web
+from aggregator.export import article_records
 from aggregator.sources_file import parse_sources
 from aggregator.sources_import import import_sources
 from aggregator.urls import normalise_url
@@ -47,8 +49,18 @@ def run_demo(database_url: str, *, echo: Callable[[str], None], jobs: int = 0) -
     echo(f"pages stored:        {pages}")
     echo(f"canonical articles:  {articles} ({found} of the {len(wanted)} the demo web holds)")
     echo(f"aliases:             {aliases}")
-    echo(f"republisher pages:   {summary.get('republisher_pages', 0)} "
-         f"(the web holds {len(expected.republications)} republications)")
+    linked = {
+        normalise_url(rep["url"]): (normalise_url(record["url"]), rep["kind"], rep["attribution"])
+        for record in article_records(database_url) for rep in record["republications"]
+    }
+    right = sum(
+        linked.get(normalise_url(r.url)) == (normalise_url(r.original_url), r.kind, r.attribution)
+        for r in expected.republications
+    )
+    verdicts = Counter(attribution for _url, _kind, attribution in linked.values())
+    echo(f"republications:      {len(linked)} linked to their original "
+         f"({right} of the {len(expected.republications)} the demo web holds with the right kind and verdict)")
+    echo("attribution:         " + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
     echo(f"errors recorded:     {summary.get('errors', 0)}")
     echo("")
     echo("Query the result:")

@@ -1,0 +1,96 @@
+"""`aggregator demo` end to end, and the Scrapy project commands on the same database."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+from tests.syndication_web import cli_env, run_cli, serve_web, sources_yaml, truth
+
+pytestmark = pytest.mark.integration
+
+
+def test_demo_crawls_its_web_into_the_default_database(tmp_path: Path) -> None:
+    env = cli_env("")
+    env.pop("AGGREGATOR_DATABASE_URL")
+    result = subprocess.run(
+        [sys.executable, "-m", "aggregator.cli", "demo"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "aggregator.db").exists()
+    articles = re.search(r"canonical articles:\s+(\d+) \((\d+) of the (\d+)", result.stdout)
+    assert articles, result.stdout
+    assert articles.group(1) == articles.group(2) == articles.group(3)
+    reps = re.search(r"\((\d+) of the (\d+) the demo web holds with the right kind and verdict\)", result.stdout)
+    assert reps and reps.group(1) == reps.group(2), result.stdout
+    assert "errors recorded:     0" in result.stdout
+
+
+def test_scrapy_list_and_crawl_use_the_same_database(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'scrapy.db'}"
+    sites = [s for s in truth()["sites"] if s["host"] in ("datanotes.example", "planet.example")]
+    sources_file = tmp_path / "sources.yaml"
+    sources_file.write_text(sources_yaml(sites), encoding="utf-8")
+    scrapy = [sys.executable, "-m", "scrapy.cmdline"]
+    with serve_web(tmp_path / "requests.jsonl") as web:
+        env = cli_env(database_url, web.proxy)
+        run_cli("db", "upgrade", env=env)
+        run_cli("sources", "import", str(sources_file), env=env)
+        listed = subprocess.run([*scrapy, "list"], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+        assert listed.returncode == 0, listed.stderr
+        assert "sources" in listed.stdout.split()
+        crawled = subprocess.run(
+            [*scrapy, "crawl", "sources", "-a", "hosts=datanotes.example", "-s", "LOG_LEVEL=WARNING"],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert crawled.returncode == 0, crawled.stderr
+    records = [json.loads(line) for line in run_cli("export", env=env).stdout.splitlines()]
+    assert records and {r["site"] for r in records} == {"datanotes.example"}
+    expected = [a for a in truth()["articles"] if a["site"] == "datanotes.example"]
+    assert len(records) == len(expected)
+    # The republisher was not crawled: --hosts limits the crawl.
+    assert not any("planet.example" in r["url"] for r in web.requests())
+
+
+def test_reprocess_rebuilds_articles_without_fetching(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'reprocess.db'}"
+    sites = [s for s in truth()["sites"] if s["host"] in ("openbuild.example", "syndic.example")]
+    sources_file = tmp_path / "sources.yaml"
+    sources_file.write_text(sources_yaml(sites), encoding="utf-8")
+    with serve_web(tmp_path / "requests.jsonl") as web:
+        env = cli_env(database_url, web.proxy)
+        run_cli("db", "upgrade", env=env)
+        run_cli("sources", "import", str(sources_file), env=env)
+        run_cli("crawl", env=env)
+        before = run_cli("export", env=env).stdout
+        requests_before = len(web.requests())
+        result = run_cli("reprocess", env=env)
+        assert len(web.requests()) == requests_before
+    assert re.search(r"reprocessed \d+ pages", result.stdout)
+    after = run_cli("export", env=env).stdout
+
+    def stable(text: str) -> list[dict[str, object]]:
+        out = []
+        for line in text.splitlines():
+            record = json.loads(line)
+            for rep in record["republications"]:
+                rep.pop("first_seen")
+            out.append(record)
+        return out
+
+    assert stable(before) == stable(after) and before
