@@ -750,9 +750,11 @@ def test_strip_attribution_removes_credits_repeats_and_entities() -> None:
     assert strip_attribution(text, attribution) == "First paragraph.\n\nSecond.\n\nThird."
 
 
-def test_strip_attribution_keeps_non_adjacent_repeats() -> None:
+def test_strip_attribution_keeps_short_non_adjacent_repeats_and_drops_long_ones() -> None:
     empty = parse_attribution("", PAGE_URL)
     assert strip_attribution("Chorus.\n\nVerse.\n\nChorus.", empty) == "Chorus.\n\nVerse.\n\nChorus."
+    long = " ".join(["word"] * 30)
+    assert strip_attribution(f"{long}\n\nShort.\n\n{long}", empty) == f"{long}\n\nShort."
 
 
 def test_tail_notices_after_a_credit_are_credit_lines_but_short_body_lines_before_are_not() -> None:

@@ -6,7 +6,7 @@ import re
 
 from aggregator.attribution.hosts import find_hosts, host_of_url, same_site
 from aggregator.attribution.known import KnownSources
-from aggregator.attribution.labels import match_label, phrase_key
+from aggregator.attribution.labels import LabelMatch, match_label, phrase_key
 from aggregator.attribution.model import AUTHOR, SOURCE, VIA, Claim
 from aggregator.attribution.names import leading_name
 from aggregator.attribution.page import Line, Link
@@ -19,6 +19,8 @@ MAX_BARE_VALUE_WORDS = 8
 # Without a colon, "Source"/"Via" lines are just the label and a name ("Via example.com"); longer,
 # they are sentences ("Sources say the deal is off, according to example.com").
 MAX_UNPUNCTUATED_VALUE_WORDS = 5
+# A label alone on its line ("Source:") takes its value from the next line when that one is this short.
+MAX_CONTINUATION_WORDS = 12
 
 _AUTHOR_CONNECTOR_KEYS = frozenset(phrase_key(word) for word in AUTHOR_CONNECTORS)
 # Where a name ends inside "by NAME on HOST": a place word that cannot be part of a name.
@@ -38,12 +40,6 @@ _AUTHOR_IN_VALUE_RE = re.compile(
     + r")\s+(?P<name>\S.*)$",
     re.IGNORECASE,
 )
-
-
-# A label alone on its line ("Source:") takes its value from the next line when that one is this short.
-MAX_CONTINUATION_WORDS = 12
-
-
 # Separators between unrelated items on one line: "By Jane Doe | Follow @jane".
 _ITEM_SEPARATOR_RE = re.compile(r"\s[|•·]\s")
 
@@ -97,12 +93,20 @@ class LineReader:
         if match is None:
             return None
         if match.label.kind == AUTHOR:
-            name = leading_name(match.after_label, strict=not match.has_colon)
-            if name is None:
-                return None
-            rest = match.after_label[len(name) :]
-            host, url = self._host(_links_in_credit(line), rest, cross_site_only=True)
-            return Claim(kind=AUTHOR, host=host, url=url, author=name, line=line.text)
+            return self._author_claim(line, match)
+        return self._source_claim(line, match)
+
+    def _author_claim(self, line: Line, match: LabelMatch) -> Claim | None:
+        # "By Jane Doe", "PAR: alexis mouthon"; not "By clicking here" nor "Par ailleurs, ...".
+        name = leading_name(match.after_label, strict=not match.has_colon)
+        if name is None:
+            return None
+        rest = match.after_label[len(name) :]
+        host, url = self._host(_links_in_credit(line), rest, cross_site_only=True)
+        return Claim(kind=AUTHOR, host=host, url=url, author=name, line=line.text)
+
+    def _source_claim(self, line: Line, match: LabelMatch) -> Claim | None:
+        # Source, read-more, first-published and via lines: a host, maybe a person.
         value, author = match.value, None
         if (
             match.label.kind in (SOURCE, VIA)
@@ -118,6 +122,7 @@ class LineReader:
             if author is None:
                 value = name_part + " " + value
         else:
+            # "Source: example.com, by Jane Doe"
             inside = _AUTHOR_IN_VALUE_RE.search(value)
             if inside:
                 author = leading_name(inside.group("name"), strict=True)

@@ -122,6 +122,7 @@ class _LineCollector:
             self._pieces, self._links = [], []
 
     def walk(self, element: lxml_html.HtmlElement, in_content: bool) -> None:
+        # Recursive: lxml's HTML parser caps nesting at 256 levels, well inside Python's stack.
         for child in element:
             tag = child.tag
             if not isinstance(tag, str):  # comment or processing instruction
