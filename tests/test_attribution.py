@@ -713,6 +713,14 @@ def test_claims_record_kind_host_url_author_and_line() -> None:
     assert attribution.source_url == "http://origin.example/articles/576.html"
 
 
+def test_no_claim_names_the_page_own_site() -> None:
+    html = page(after="<p>Source: www.republisher.example</p><p>Lire la suite sur <a href='/2/'>la page 2</a></p>")
+    attribution = parse_attribution(html, PAGE_URL)
+    # "Source:" stays a (host-less) credit line; a read-more link to the page's own site is no claim.
+    assert [(claim.kind, claim.host, claim.url) for claim in attribution.claims] == [("source", None, None)]
+    assert "Source: www.republisher.example" in attribution.credit_lines
+
+
 def test_structured_claims_have_no_line() -> None:
     attribution = parse_attribution(
         page(head="<link rel='canonical' href='https://origin.example/a/'>"), PAGE_URL

@@ -102,7 +102,7 @@ class LineReader:
         if name is None:
             return None
         rest = match.after_label[len(name) :]
-        host, url = self._host(_links_in_credit(line), rest, cross_site_only=True)
+        host, url = self._host(_links_in_credit(line), rest)
         return Claim(kind=AUTHOR, host=host, url=url, author=name, line=line.text)
 
     def _source_claim(self, line: Line, match: LabelMatch) -> Claim | None:
@@ -128,17 +128,17 @@ class LineReader:
                 author = leading_name(inside.group("name"), strict=True)
                 if author:
                     value = value[: inside.start()]
-        host, url = self._host(_links_in_credit(line), value, cross_site_only=False)
+        host, url = self._host(_links_in_credit(line), value)
         colon_credit = match.has_colon and 1 <= len(value.split()) <= MAX_BARE_VALUE_WORDS
         if host is None and author is None and not colon_credit:
             return None
         return Claim(kind=match.label.kind, host=host, url=url, author=author, line=line.text)
 
-    def _host(self, links: list[Link], text: str, *, cross_site_only: bool) -> tuple[str | None, str | None]:
-        """The host a line names: its links first, then a host written in it, then a known name.
+    def _host(self, links: list[Link], text: str) -> tuple[str | None, str | None]:
+        """The other site a line names: its links first, then a host written in it, then a known name.
 
-        Another site wins over this one; this site's own host is returned only when nothing else
-        is named (and never when `cross_site_only`), since resolution ignores it anyway.
+        The page's own site is never returned: "Lire la suite" linking to the page's next part,
+        or "inscrivez vous : www.psst.fr" on www.psst.fr, name no origin.
         """
         candidates: list[tuple[str, str | None]] = []
         for link in links:
@@ -152,6 +152,4 @@ class LineReader:
         for host, url in candidates:
             if not same_site(host, self.own_host):
                 return host, url
-        if candidates and not cross_site_only:
-            return candidates[0]
         return None, None

@@ -27,9 +27,10 @@ CLAIM_KINDS: frozenset[str] = frozenset((*HOST_PRIORITY, AUTHOR))
 class Claim:
     """One statement on a page about where its article comes from.
 
-    `host` is lower-cased and otherwise as written ("www.psst.fr" stays so); `url` is absolute
-    when the page gives one; `line` is the normalised visible text of the credit line, None for
-    structured data (canonical link, og:url, JSON-LD, RSS <source>).
+    `host` is lower-cased and otherwise as written ("www.psst.fr" stays so), and never the page's
+    own site: a credit line naming only its own site keeps host None. `url` is absolute when the
+    page gives one; `line` is the normalised visible text of the credit line, None for structured
+    data (canonical link, og:url, JSON-LD, RSS <source>).
     """
 
     kind: str
