@@ -222,6 +222,35 @@ def export(
 
 
 @app.command()
+def explain(
+    url: Annotated[str, typer.Argument(help="Any URL: a canonical article, an alias, a republication...")],
+    database_url: DatabaseOption = None,
+    fetch: Annotated[bool, typer.Option("--fetch/--no-fetch",
+                                        help="Fetch an unknown URL of a known site to resolve it.")] = True,
+    output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """Say what URL is (canonical, alias, republication, provisional, unknown) and why.
+
+    For a republication: the claims on its page, the articles it was compared with and their
+    containment scores, the matched article, and the reasoning of the attribution verdict.
+    """
+    from aggregator.explain import explain as run_explain
+    from aggregator.explain import render
+
+    if output_format not in ("text", "json"):
+        raise _fail("--format must be text or json", 2)
+    db = _db(database_url)
+    _require_schema(db)
+    result = run_explain(db, url, fetch=fetch)
+    if output_format == "json":
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render(result))
+    if result.role == "invalid":
+        raise typer.Exit(2)
+
+
+@app.command()
 def demo(
     database_url: DatabaseOption = None,
     jobs: Annotated[int, typer.Option(help="Processes for extraction (0: one per core).")] = 0,

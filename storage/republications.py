@@ -130,3 +130,23 @@ def article_texts(session: Session, ids: Sequence[int]) -> dict[int, tuple[str |
         .where(Article.id.in_(ids))
     )
     return {row.id: (row.title, row.text, row.host) for row in session.execute(stmt)}
+
+
+def republication_for_url(session: Session, url: str) -> Republication | None:
+    """The republication stored at this address (matched or provisional), spelled any usual way."""
+    found = session.scalars(select(Republication).where(Republication.url == url)).first()
+    if found is None:
+        found = session.scalars(
+            select(Republication).where(Republication.url_key == url_match_key(url)).order_by(Republication.id)
+        ).first()
+    return found
+
+
+def article_summary(session: Session, article_id: int) -> tuple[str, str | None, str, str] | None:
+    """(url, title, source host, public id) of an article."""
+    row = session.execute(
+        select(Article.url, Article.title, Source.host, Article.public_id)
+        .join(Source, Source.id == Article.source_id)
+        .where(Article.id == article_id)
+    ).first()
+    return (row.url, row.title, row.host, row.public_id) if row else None

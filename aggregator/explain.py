@@ -1,0 +1,252 @@
+"""`aggregator explain URL`: what a URL is to the database, and why.
+
+For a republication: the claims found on its page, the articles it was compared with (with
+containment and coverage), the one it was matched to, and the reasoning of its attribution
+verdict. For an unknown URL on a known site, the page can be fetched once to see whether it is
+a short link or another spelling of a known article (its canonical link), which is then
+recorded as an alias.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from aggregator.canonical import attribution_verdict
+from aggregator.extraction import extract_page
+from aggregator.matching import copy_facts, evaluate
+from aggregator.processing import decode_html
+from aggregator.settings import Settings
+from aggregator.urls import (
+    InvalidURLError,
+    display_url,
+    host_of,
+    normalise_url,
+    same_site,
+    try_normalise_url,
+    url_match_key,
+)
+from storage.articles import add_alias
+from storage.engine import session_scope
+from storage.pages import page_by_url
+from storage.queries import find_url
+from storage.republications import (
+    article_for_url,
+    article_summary,
+    republication_for_url,
+    republications_of,
+)
+from storage.sources import sources_by_host
+
+MAX_FETCH_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class Explanation:
+    """Everything `explain` found out about one URL."""
+
+    url: str
+    normalised: str | None
+    role: str  # canonical, alias, republication, provisional, unknown, invalid
+    article: dict[str, Any] | None = None
+    page: dict[str, Any] | None = None
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    claimed: dict[str, Any] | None = None
+    match: dict[str, Any] | None = None
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    verdict: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _article(session: Any, article_id: int) -> dict[str, Any] | None:
+    summary = article_summary(session, article_id)
+    if summary is None:
+        return None
+    url, title, host, public_id = summary
+    return {"id": public_id, "url": url, "title": title, "site": host}
+
+
+def _allowed_by_robots(url: str, settings: Settings) -> bool:
+    """Whether the site's robots.txt lets our user agent fetch `url` (no robots.txt: yes)."""
+    from protego import Protego
+
+    parts = urlsplit(url)
+    robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+    request = urllib.request.Request(robots_url, headers={"User-Agent": settings.user_agent})
+    try:
+        with urllib.request.urlopen(request, timeout=settings.download_timeout) as response:
+            rules = response.read(512 * 1024).decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        # No robots.txt (404, 410) allows everything; any other error is taken as a refusal.
+        return exc.code in (404, 410)
+    return bool(Protego.parse(rules).can_fetch(url, settings.user_agent))
+
+
+def _fetch_canonical(url: str, settings: Settings) -> tuple[str | None, str | None]:
+    """Fetch a page (through the environment's proxies); return (final URL, declared canonical URL)."""
+    request = urllib.request.Request(url, headers={"User-Agent": settings.user_agent})
+    with urllib.request.urlopen(request, timeout=settings.download_timeout) as response:
+        body = response.read(MAX_FETCH_BYTES)
+        final = response.geturl()
+        content_type = response.headers.get("Content-Type")
+    extracted = extract_page(decode_html(body, content_type), final)
+    declared = try_normalise_url(extracted.canonical_url, final) or try_normalise_url(extracted.og_url, final)
+    return final, declared
+
+
+def _resolve_unknown(session: Any, result: Explanation, normal: str, settings: Settings) -> None:
+    """Fetch an unknown URL of a known site: a short link carries its article's canonical link."""
+    known_hosts = sources_by_host(session)
+    if not any(same_site(host, host_of(normal)) for host in known_hosts):
+        result.notes.append("not on any known source's site")
+        return
+    try:
+        if not _allowed_by_robots(normal, settings):
+            result.notes.append("robots.txt forbids fetching it: not fetched")
+            return
+        final, declared = _fetch_canonical(normal, settings)
+    except (OSError, ValueError) as exc:
+        result.notes.append(f"fetching it failed: {exc}")
+        return
+    for candidate in (declared, try_normalise_url(final)):
+        if not candidate:
+            continue
+        article_id = article_for_url(session, candidate)
+        if article_id is not None:
+            add_alias(session, url=normal, article_id=article_id)
+            result.role = "alias"
+            result.article = _article(session, article_id)
+            result.notes.append(f"fetched: it leads to {candidate}; recorded as an alias")
+            return
+    result.notes.append(f"fetched: it declares {declared or 'no canonical link'}, which is no known article")
+
+
+def explain(database_url: str, url: str, *, fetch: bool = True, settings: Settings | None = None) -> Explanation:
+    """Explain what `url` is, which claims its page makes, and why it was (or was not) matched."""
+    settings = settings or Settings.from_env()
+    try:
+        normal = normalise_url(url)
+    except InvalidURLError as exc:
+        return Explanation(url=url, normalised=None, role="invalid", notes=[str(exc)])
+    result = Explanation(url=url, normalised=normal, role="unknown")
+    with session_scope(database_url) as session:
+        page = page_by_url(session, normal)
+        if page is not None:
+            result.page = {
+                "url": page.url,
+                "final_url": page.final_url,
+                "status": page.status,
+                "fetched_at": page.fetched_at.isoformat(),
+                "state": page.state,
+                "error": page.error,
+            }
+        republication = republication_for_url(session, normal)
+        found = find_url(session, candidates=[normal], match_key=url_match_key(normal))
+        if republication is None and found is not None:
+            result.role = found.role
+            result.article = _article(session, found.article.id)
+            if found.role == "canonical":
+                result.notes.append("the partner's original: the canonical article of its story")
+            return result
+        if republication is None:
+            if fetch:
+                _resolve_unknown(session, result, normal, settings)
+            else:
+                result.notes.append("unknown URL (not fetched: --no-fetch)")
+            return result
+
+        result.claims = list(republication.claims or [])
+        result.claimed = {
+            "source_host": republication.claimed_source_host,
+            "source_url": republication.claimed_source_url,
+            "author": republication.claimed_author,
+        }
+        decision = evaluate(session, republication)
+        result.candidates = [
+            {
+                "article": _article(session, c.article_id),
+                "containment": round(c.comparison.containment, 3),
+                "coverage": round(c.comparison.coverage, 3),
+                "kind": c.comparison.kind,
+                "paragraphs_present": f"{c.comparison.paragraphs_present}/{c.comparison.paragraphs_total}",
+                "named_by_claim": c.named_by_claim,
+                "matched": c.matched,
+            }
+            for c in decision.candidates
+        ]
+        if republication.article_id is None:
+            result.role = "provisional"
+            result.notes.append(
+                "no known article passes the text check yet: held as a provisional story, "
+                "attached when its original is crawled"
+            )
+            return result
+        result.role = "republication"
+        result.article = _article(session, republication.article_id)
+        result.match = {
+            "kind": republication.kind,
+            "containment": republication.containment,
+            "coverage": republication.coverage,
+        }
+        origin_site = result.article["site"] if result.article else ""
+        others = [copy_facts(r) for r in republications_of(session, [republication.article_id])]
+        verdict = attribution_verdict(origin_site, copy_facts(republication), others)
+        result.verdict = {"attribution": republication.attribution, "via": republication.via, "reason": verdict.reason}
+    return result
+
+
+def render(explanation: Explanation) -> str:
+    """A human-readable account of an explanation."""
+    e = explanation
+    lines = [f"URL:        {e.url}"]
+    if e.normalised and display_url(e.normalised) != e.url:
+        lines.append(f"normalised: {display_url(e.normalised)}")
+    lines.append(f"role:       {e.role}")
+    if e.article:
+        lines.append(f"article:    {display_url(e.article['url'])}  ({e.article['site']}, id {e.article['id']})")
+        lines.append(f"            {e.article['title']!r}")
+    if e.page:
+        lines.append(
+            f"page:       HTTP {e.page['status']}, fetched {e.page['fetched_at']}, {e.page['state']}"
+            + (f" ({e.page['error']})" if e.page["error"] else "")
+        )
+    if e.claims or e.claimed:
+        lines.append("claims:")
+        for claim in e.claims:
+            what = ", ".join(f"{k} {claim[k]}" for k in ("host", "author", "url") if claim.get(k))
+            line = f'  "{claim["line"]}"' if claim.get("line") else " (structured data)"
+            lines.append(f"  - {claim['kind']}: {what or '-'};{line}")
+        if not e.claims:
+            lines.append("  (none: the page names no source)")
+        if e.claimed:
+            lines.append(f"  resolved: source {e.claimed['source_host'] or '-'}, author {e.claimed['author'] or '-'}")
+    if e.candidates:
+        lines.append("compared with:")
+        for c in e.candidates:
+            a = c["article"] or {}
+            flag = "MATCH" if c["matched"] else "no match"
+            lines.append(
+                f"  - {display_url(a.get('url', ''))}: containment {c['containment']}, coverage {c['coverage']}, "
+                f"paragraphs {c['paragraphs_present']}, {c['kind']}"
+                + (", named by a claim" if c["named_by_claim"] else "")
+                + f" -> {flag}"
+            )
+    if e.match:
+        lines.append(
+            f"match:      {e.match['kind']} (containment {e.match['containment']}, coverage {e.match['coverage']})"
+        )
+    if e.verdict:
+        lines.append(
+            f"verdict:    {e.verdict['attribution']}"
+            + (f" via {display_url(e.verdict['via'])}" if e.verdict["via"] else "")
+            + f": {e.verdict['reason']}"
+        )
+    for note in e.notes:
+        lines.append(f"note:       {note}")
+    return "\n".join(lines)
