@@ -714,7 +714,7 @@ def test_claims_record_kind_host_url_author_and_line() -> None:
 
 
 def test_no_claim_names_the_page_own_site() -> None:
-    html = page(after="<p>Source: www.republisher.example</p><p>Lire la suite sur <a href='/2/'>la page 2</a></p>")
+    html = page(after="<p>Source: www.republisher.example</p><p>Lire la suite sur <a href='/2/'>p. 2</a></p>")
     attribution = parse_attribution(html, PAGE_URL)
     # "Source:" stays a (host-less) credit line; a read-more link to the page's own site is no claim.
     assert [(claim.kind, claim.host, claim.url) for claim in attribution.claims] == [("source", None, None)]
