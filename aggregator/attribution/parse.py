@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from html import escape
 from urllib.parse import urlsplit
 
-from lxml import etree
-from lxml import html as lxml_html
-
 from aggregator.attribution.credits import LineReader
+from aggregator.attribution.documents import load_document
 from aggregator.attribution.hosts import host_of_url, same_site
 from aggregator.attribution.known import KnownSources
 from aggregator.attribution.model import AUTHOR, EMPTY, HOST_PRIORITY, Attribution, Claim
@@ -21,54 +17,6 @@ from aggregator.attribution.structured import structured_claims
 MAX_TAIL_LINE_WORDS = 25
 # At most this many lines, from the first credit to the end, make the attribution footer.
 MAX_TAIL_NOTICE_LINES = 15
-_FEED_START_RE = re.compile(
-    r"^\s*(?:<\?xml[^>]*>\s*)?<(?:rss|feed|item|entry|rdf:rdf|channel)\b", re.IGNORECASE
-)
-_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
-_FEED_CONTENT_TAGS = frozenset({"encoded", "content", "description", "summary"})
-
-
-def _parse_document(html: str) -> lxml_html.HtmlElement | None:
-    try:
-        return lxml_html.document_fromstring(_XML_DECLARATION_RE.sub("", html))
-    except (etree.ParserError, ValueError):
-        return None
-
-
-def _local_name(tag: object) -> str:
-    # "{http://www.w3.org/2005/Atom}link" -> "link"; a recovered, undeclared "media:content" -> "content".
-    return str(tag).rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower() if isinstance(tag, str) else ""
-
-
-def _feed_item_document(xml: str) -> lxml_html.HtmlElement | None:
-    """A feed item as one HTML document: its content as body, its <source> elements kept."""
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
-    try:
-        root = etree.fromstring(xml.encode("utf-8"), parser)
-    except (etree.XMLSyntaxError, ValueError):
-        root = None
-    if root is None:
-        return None
-    parts: list[str] = []
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        local = _local_name(element.tag)
-        if local in _FEED_CONTENT_TAGS and len(element):
-            # Atom type="xhtml": the content is markup, not escaped text.
-            parts.extend(etree.tostring(child, encoding="unicode") for child in element)
-        elif local in _FEED_CONTENT_TAGS and element.text:
-            parts.append(element.text)
-        elif local == "source":
-            url = element.get("url") or next(
-                (link.get("href") for link in element if _local_name(link.tag) == "link"), None
-            )
-            if url:
-                name = " ".join(element.itertext()).strip()
-                parts.append(f'<source url="{escape(url)}">{escape(name)}</source>')
-    return _parse_document("<html><body>" + "\n".join(parts) + "</body></html>")
-
-
 def _is_long(line: Line) -> bool:
     return len(line.text.split()) > MAX_TAIL_LINE_WORDS
 
@@ -145,7 +93,7 @@ def parse_attribution(
     """
     own = host_of_url(page_url)
     own_host = own[0] if own else None
-    document = _feed_item_document(html) if _FEED_START_RE.match(html[:500]) else _parse_document(html)
+    document = load_document(html)
     if document is None:
         return EMPTY
     known = KnownSources(known_sources)
