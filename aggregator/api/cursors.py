@@ -11,8 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 from storage.queries import ArticleKey
 
-ARTICLE_CURSOR_PATTERN = r"^(n|-?[0-9]{1,17})\.[0-9]{1,18}$"
-REPUBLICATION_CURSOR_PATTERN = r"^[0-9]{1,18}$"
+ARTICLE_CURSOR_PATTERN = r"^(n|-?[0-9]{1,17})\.[0-9]{1,10}$"
+REPUBLICATION_CURSOR_PATTERN = r"^[0-9]{1,10}$"
+# Row ids are 32-bit integers on PostgreSQL; a larger id in a cursor means "after every row".
+MAX_ID = 2**31 - 1
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MIN = datetime.min.replace(tzinfo=UTC)
@@ -32,9 +34,15 @@ def encode_article_cursor(key: ArticleKey) -> str:
 def decode_article_cursor(cursor: str) -> ArticleKey:
     """The key a cursor (matching ARTICLE_CURSOR_PATTERN) resumes after."""
     published_part, id_part = cursor.split(".")
+    row_id = decode_id(id_part)
     if published_part == "n":
-        return ArticleKey(None, int(id_part))
+        return ArticleKey(None, row_id)
     micros = int(published_part)
     lowest, highest = _micros(_MIN), _micros(_MAX)
     micros = min(max(micros, lowest), highest)
-    return ArticleKey(_EPOCH + timedelta(microseconds=micros), int(id_part))
+    return ArticleKey(_EPOCH + timedelta(microseconds=micros), row_id)
+
+
+def decode_id(digits: str) -> int:
+    """A row id from a cursor (digits only), clamped to the ids a database can hold."""
+    return min(int(digits), MAX_ID)

@@ -173,7 +173,7 @@ def list_republications(
 ) -> RepublicationPage:
     """Every republication of an article, in the order they were found, one page at a time."""
     row = _article_or_404(session, article_id)
-    after_id = int(cursor) if cursor else None
+    after_id = cursors.decode_id(cursor) if cursor else None
     reps = queries.list_republications(session, article_id=row.id, after_id=after_id, limit=limit + 1)
     next_cursor = str(reps[limit - 1].id) if len(reps) > limit else None
     return RepublicationPage(
