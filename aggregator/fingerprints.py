@@ -28,16 +28,21 @@ import xxhash
 SHINGLE_WORDS = 5
 """Words per shingle in the index: long enough that unrelated texts rarely share one."""
 
-_WORD_RE = re.compile(r"\w+")
-# Typographic forms that a republisher's CMS may or may not have substituted. After folding,
-# apostrophes and quotes are dropped like any punctuation, so "l’article" == "l'article".
-_TYPOGRAPHIC = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
-        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u202f": " ",
-    }
+# A word: letters and digits, not "_". Punctuation, typographic quotes and apostrophes, dashes
+# and (non-breaking) spaces are all separators, so "l’article" and "l'article" both give
+# "l article", whatever the republisher's CMS did to the quotes.
+_WORD_RE = re.compile(r"[^\W_]+")
+# The same, keeping the combining signs that are parts of letters in scripts such as
+# Devanagari, Thai, Hebrew or Arabic (the pattern above would split words there). Slower, so
+# only used on text that has such signs.
+_WORD_WITH_SIGNS_RE = re.compile(
+    "(?:[^\\W_]|[\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0900-\u0dff\u0e31-\u0e4e\u0eb1-\u0ecd\u3099\u309a])+"
 )
+_SIGNS_RE = re.compile("[\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+                       "\u0900-\u0dff\u0e31-\u0e4e\u0eb1-\u0ecd\u3099\u309a]")
+# The accents NFKD splits off Latin, Greek and Cyrillic letters.
+_DIACRITICS_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SIGN_BIT = 1 << 63
 _UINT64 = 1 << 64
 
@@ -53,16 +58,23 @@ def normalise(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of `text` in matching form (see `normalise`), in order."""
-    text = unicodedata.normalize("NFKD", text.translate(_TYPOGRAPHIC).casefold())
-    # Drop combining marks (the accents NFKD split off); \w would otherwise keep them as
-    # word characters and "é" would not equal "e".
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return [w.replace("_", "") for w in _WORD_RE.findall(text) if w.strip("_")]
+    text = text.casefold()
+    if text.isascii():
+        return _WORD_RE.findall(text)
+    # Fold accents ("é" -> "e") so a copy stripped of them still matches.
+    text = _DIACRITICS_RE.sub("", unicodedata.normalize("NFKD", text))
+    pattern = _WORD_WITH_SIGNS_RE if _SIGNS_RE.search(text) else _WORD_RE
+    return pattern.findall(text)
 
 
 def text_hash(text: str) -> str:
     """An exact hash of the normalised text: 64 hex digits (SHA-256), equal iff the words are equal."""
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+    return words_hash(words(text))
+
+
+def words_hash(tokens: Sequence[str]) -> str:
+    """`text_hash` of a text whose `words` are `tokens` (saves tokenising twice)."""
+    return hashlib.sha256(" ".join(tokens).encode("utf-8")).hexdigest()
 
 
 def shingles(tokens: Sequence[str], k: int = SHINGLE_WORDS) -> set[tuple[str, ...]]:
@@ -91,7 +103,8 @@ def shingle_hashes(tokens: Sequence[str], k: int = SHINGLE_WORDS) -> list[int]:
         grams: Iterable[str] = [" ".join(tokens)] if tokens else []
     else:
         grams = map(" ".join, zip(*(tokens[i:] for i in range(k)), strict=False))
-    return [to_signed64(h) for h in map(xxhash.xxh3_64_intdigest, map(str.encode, grams))]
+    # to_signed64, inlined: this runs for every shingle of every page.
+    return [h - _UINT64 if h & _SIGN_BIT else h for h in map(xxhash.xxh3_64_intdigest, map(str.encode, grams))]
 
 
 def winnow(hashes: Sequence[int], window: int) -> list[int]:
@@ -145,11 +158,11 @@ class FingerprintScheme:
     look-up sends about query_lead_shingles / lead_rate + words / body_rate hashes.
     """
 
-    shingle_words: int = SHINGLE_WORDS
+    shingle_words: int = 4
     lead_shingles: int = 48
     lead_rate: int = 8
     body_rate: int = 32
-    body_count: int = 5
+    body_count: int = 6
     query_lead_shingles: int = 160
 
     def __post_init__(self) -> None:
@@ -162,20 +175,25 @@ class FingerprintScheme:
 DEFAULT_SCHEME = FingerprintScheme()
 
 
-def index_fingerprints(hashes: Sequence[int], scheme: FingerprintScheme = DEFAULT_SCHEME) -> list[int]:
+def index_fingerprints(tokens: Sequence[str], scheme: FingerprintScheme = DEFAULT_SCHEME) -> list[int]:
     """The fingerprints an original keeps in the index: sorted, distinct signed 64-bit hashes.
 
-    `hashes` are the original's `shingle_hashes` in text order.
+    `tokens` are the original's `words`, in text order.
     """
+    hashes = shingle_hashes(tokens, scheme.shingle_words)
     lead = {h for h in hashes[: scheme.lead_shingles] if h % scheme.lead_rate == 0}
     body = heapq.nsmallest(scheme.body_count, {h for h in hashes if h % scheme.body_rate == 0})
     return sorted(lead.union(body))
 
 
-def query_fingerprints(hashes: Sequence[int], scheme: FingerprintScheme = DEFAULT_SCHEME) -> list[int]:
-    """The fingerprints a copy looks up: sorted, distinct, a superset of any original's
-    `index_fingerprints` restricted to the shingles the two texts share (lead excepted when
-    the copy puts more than query_lead_shingles - lead_shingles shingles before it)."""
+def query_fingerprints(tokens: Sequence[str], scheme: FingerprintScheme = DEFAULT_SCHEME) -> list[int]:
+    """The fingerprints a copy looks up: sorted, distinct signed 64-bit hashes.
+
+    For every shingle the copy shares with an original, the original's `index_fingerprints`
+    among them are included (those of the original's lead only while the copy puts fewer
+    than query_lead_shingles - lead_shingles shingles before it).
+    """
+    hashes = shingle_hashes(tokens, scheme.shingle_words)
     lead = {h for h in hashes[: scheme.query_lead_shingles] if h % scheme.lead_rate == 0}
     body = {h for h in hashes if h % scheme.body_rate == 0}
     return sorted(lead | body)

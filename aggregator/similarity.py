@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from aggregator.fingerprints import containment, shingles, words
@@ -38,16 +39,17 @@ BOILERPLATE_MAX_WORDS = 40
 """A copy paragraph of at most this many words that is not from the original, before or after
 the copied text, is taken for boilerplate (attribution line, read-more link, share buttons)."""
 
-MATCH_CONTAINMENT = 0.5
-"""Without other evidence, a copy matches when at least this share of it lies in the original."""
+MATCH_COPIED_SHARE = 0.5
+"""Without other evidence, a copy matches when at least this share of its words is in paragraphs
+taken from the original (see `Comparison.copied_share`)."""
 
-MATCH_CONTAINMENT_WITH_EVIDENCE = 0.3
+MATCH_COPIED_SHARE_WITH_EVIDENCE = 0.3
 """With strong evidence (a claim or link naming the original), this lower share suffices."""
 
 MIN_SHARED_SHINGLES = 10
 """Below about a sentence of shared text, nothing is a match, whatever the ratios say."""
 
-SINGLE_PARAGRAPH_CONTAINMENT = 0.6
+SINGLE_PARAGRAPH_SHARE = 0.6
 """When only one original paragraph is present, it must be the original's first paragraph (a
 leading part) and the copy must be mostly that paragraph: otherwise it is a quotation. Strong
 evidence does not lower this: quoting one paragraph with a link is commentary, not a copy."""
@@ -61,6 +63,10 @@ class Comparison:
     """Shingles the copy and the original have in common."""
     containment: float
     """Share of the copy's shingles found in the original."""
+    copied_share: float
+    """Share of the copy's words in paragraphs taken from the original: those with at least
+    COPY_PARAGRAPH_FROM_ORIGINAL of their shingles in it. Unlike `containment`, a light edit
+    inside a paragraph does not lower it; text the copy adds does."""
     coverage: float
     """Share of the original's shingles found in the copy."""
     paragraphs_present: int
@@ -115,7 +121,10 @@ def compare(
         elif leading and all(r >= PARAGRAPH_INTACT for r in reproduced[: sum(present)]):
             kind = "excerpt"
     shared = len(copy_all & original_all)
+    copy_words = sum(n for n, _ in copy)
+    copied_words = sum(n for (n, _), f in zip(copy, from_original, strict=True) if f)
     return Comparison(
+        copied_share=copied_words / copy_words if copy_words else 0.0,
         shared_shingles=shared,
         containment=shared / len(copy_all) if copy_all else 0.0,
         coverage=containment(original_all, copy_all),
@@ -130,17 +139,18 @@ def compare(
 def is_match(comparison: Comparison, *, strong_evidence: bool) -> bool:
     """Whether the copy republishes the original.
 
-    Most of the copy must lie in the original (MATCH_CONTAINMENT, or the lower
-    MATCH_CONTAINMENT_WITH_EVIDENCE when a claim or link names the original: evidence lowers
-    the bar, it never replaces the text check). A copy that reproduces a single original
-    paragraph must be an excerpt made of the original's first paragraph; one quoted paragraph
-    inside other text is never a match. A shared title alone shares no text and never matches.
+    Most of the copy must come from the original (MATCH_COPIED_SHARE of its words, or the lower
+    MATCH_COPIED_SHARE_WITH_EVIDENCE when a claim or link names the original: evidence lowers
+    the bar, it never replaces the text check), and they must share at least
+    MIN_SHARED_SHINGLES. A copy that reproduces a single original paragraph must be an excerpt
+    made of the original's first paragraph; one quoted paragraph inside other text is never a
+    match. A shared title alone shares no text and never matches.
     """
-    threshold = MATCH_CONTAINMENT_WITH_EVIDENCE if strong_evidence else MATCH_CONTAINMENT
-    if comparison.shared_shingles < MIN_SHARED_SHINGLES or comparison.containment < threshold:
+    threshold = MATCH_COPIED_SHARE_WITH_EVIDENCE if strong_evidence else MATCH_COPIED_SHARE
+    if comparison.shared_shingles < MIN_SHARED_SHINGLES or comparison.copied_share < threshold:
         return False
     if comparison.paragraphs_present <= 1 and comparison.paragraphs_total > 1:
-        return comparison.leading_part and comparison.containment >= SINGLE_PARAGRAPH_CONTAINMENT
+        return comparison.leading_part and comparison.copied_share >= SINGLE_PARAGRAPH_SHARE
     return True
 
 
@@ -148,10 +158,16 @@ def _paragraph_shingles(paragraphs: Sequence[str]) -> list[tuple[int, set[tuple[
     """(word count, shingle set) of every paragraph that has words."""
     out = []
     for paragraph in paragraphs:
-        tokens = words(paragraph)
+        tokens = _paragraph_words(paragraph)
         if tokens:
             out.append((len(tokens), shingles(tokens, VERIFY_SHINGLE_WORDS)))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _paragraph_words(paragraph: str) -> tuple[str, ...]:
+    # A copy is compared with several candidates in a row: tokenise its paragraphs once.
+    return tuple(words(paragraph))
 
 
 def _is_leading_part(reproduced: Sequence[float]) -> bool:

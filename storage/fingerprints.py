@@ -8,9 +8,10 @@ A second index on article_id serves replacement and the ON DELETE CASCADE from a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, bindparam, delete, insert, text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, delete, insert, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base
@@ -42,13 +43,14 @@ def replace_fingerprints(session: Session, *, article_id: int, hashes: Iterable[
         session.execute(insert(ArticleFingerprint), rows)
 
 
-# One statement on both engines. The query's hashes become a row source (VALUES in a CTE);
-# a hash counts only if the index holds it for at most `max_per_hash` articles, which the
-# NOT EXISTS ... OFFSET probe decides by reading at most max_per_hash + 1 index entries,
-# however common the hash is; then the surviving hashes are joined to the index and the
-# shared hashes counted per article.
+# The query's hashes arrive as one array parameter, unpacked into rows by each engine's own
+# function (json_each on SQLite, unnest on PostgreSQL): one cached statement whatever the
+# number of hashes. A hash counts only if the index holds it for at most `max_per_hash`
+# articles, which the NOT EXISTS ... OFFSET probe decides by reading at most max_per_hash + 1
+# index entries, however common the hash is; the surviving hashes are then joined to the
+# index and the shared hashes counted per article.
 _CANDIDATES_SQL = """
-WITH query_hashes(hash) AS (VALUES {values}),
+WITH query_hashes(hash) AS ({hash_rows}),
 rare_hashes(hash) AS (
     SELECT DISTINCT q.hash FROM query_hashes AS q
     WHERE NOT EXISTS (
@@ -64,6 +66,13 @@ GROUP BY f.article_id
 ORDER BY shared DESC, f.article_id
 LIMIT :limit
 """
+_HASH_ROWS = {
+    "sqlite": "SELECT CAST(value AS INTEGER) FROM json_each(:hashes)",
+    "postgresql": "SELECT unnest(CAST(:hashes AS BIGINT[]))",
+}
+_CANDIDATES = {
+    dialect: text(_CANDIDATES_SQL.format(hash_rows=rows)) for dialect, rows in _HASH_ROWS.items()
+}
 
 
 def find_candidates(
@@ -81,11 +90,12 @@ def find_candidates(
     distinct = sorted(set(hashes))
     if not distinct or limit <= 0:
         return []
-    names = [f"h{i}" for i in range(len(distinct))]
-    values = ", ".join(f"(CAST(:{name} AS BIGINT))" for name in names)
-    stmt = text(_CANDIDATES_SQL.format(values=values)).bindparams(
-        *(bindparam(name, value, type_=BigInteger) for name, value in zip(names, distinct, strict=True)),
-        bindparam("max_per_hash", max_per_hash, type_=Integer),
-        bindparam("limit", limit, type_=Integer),
+    dialect = session.get_bind().dialect.name
+    if dialect not in _CANDIDATES:
+        raise ValueError(f"unsupported dialect {dialect}")
+    # SQLite reads the hashes from a JSON array; PostgreSQL receives a BIGINT array.
+    param: object = json.dumps(distinct) if dialect == "sqlite" else distinct
+    rows = session.execute(
+        _CANDIDATES[dialect], {"hashes": param, "max_per_hash": max_per_hash, "limit": limit}
     )
-    return [(int(article_id), int(shared)) for article_id, shared in session.execute(stmt)]
+    return [(int(article_id), int(shared)) for article_id, shared in rows]

@@ -1,0 +1,731 @@
+"""Matching benchmark: find the original of full copies, excerpts and edited copies at scale.
+
+Generates a corpus of synthetic articles (Zipfian vocabulary, stock phrases shared across
+articles, realistic paragraph and article lengths), stores them in the real `articles` table
+with their index fingerprints in `article_fingerprints`, then runs look-ups through the
+product's code path: fingerprint the copy, `find_candidates` (one indexed query), fetch the
+candidates' text, re-shingle it and `compare` + `is_match`. Reports recall per kind, false
+matches, p50/p99 latency and index bytes per article, on SQLite and/or PostgreSQL, and
+optionally the same queries against an in-memory datasketch MinHash LSH.
+
+    python -m bench.matching --articles 1000000 --engines sqlite,postgresql
+    python -m bench.matching --articles 20000 --queries 200          # smoke run
+    python -m bench.matching --articles 100000 --minhash              # side by side with LSH
+
+Databases are written under .bench/ (gitignored) and reused by later runs with the same
+corpus parameters (pass --rebuild to regenerate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import multiprocessing
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from aggregator.fingerprints import (
+    DEFAULT_SCHEME,
+    index_fingerprints,
+    query_fingerprints,
+    shingle_hashes,
+    words,
+    words_hash,
+)
+from aggregator.similarity import compare, is_match
+from storage.articles import Article, public_article_id
+from storage.base import Base
+from storage.engine import get_engine
+from storage.fingerprints import find_candidates
+
+CANDIDATE_LIMIT = 3
+"""Candidates verified per look-up, most shared fingerprints first."""
+
+MINHASH_VERIFY_LIMIT = 10
+"""LSH candidates come unranked: verify up to this many."""
+
+MIN_SHARED_TO_VERIFY = 2
+"""Candidates after the first are verified only when they share this many fingerprints."""
+
+POSITIVE_KINDS = ("full", "excerpt", "edited")
+NEGATIVE_KINDS = ("unrelated", "quote", "same_title")
+BENCH_HOST = "bench.example.org"
+
+# ---------------------------------------------------------------------------------------------
+# Corpus
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A generated article or copy: title and paragraphs."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+_CONSONANTS = [*"bcdfghjklmnprstvz", "ch", "tr", "br", "st", "gn", "qu"]
+_VOWELS = [*"aeiou", "é", "è", "à", "ou", "ai", "ü", "ei"]
+BOILERPLATE_BEFORE = (
+    "SOURCE : {host}",
+    "Originally published at https://{host}/ by the author.",
+    "PAR: {author}",
+    "This article first appeared on {host}. Republished with permission.",
+)
+BOILERPLATE_AFTER = (
+    "Read more on {host}",
+    "Share this: Twitter, Facebook, LinkedIn, Email",
+    "Lire la suite sur: https://{host}/",
+    "Related posts: subscribe to our newsletter to receive the next articles.",
+)
+
+
+class CorpusGenerator:
+    """Deterministic synthetic articles: article `i` is the same on every run and machine."""
+
+    def __init__(self, seed: int, vocabulary_size: int = 40_000, phrases: int = 5_000) -> None:
+        self.seed = seed
+        rng = np.random.default_rng(seed)
+        vocabulary: set[str] = set()
+        while len(vocabulary) < vocabulary_size:
+            syllables = int(rng.integers(1, 5))
+            vocabulary.add(
+                "".join(
+                    _CONSONANTS[int(rng.integers(len(_CONSONANTS)))] + _VOWELS[int(rng.integers(len(_VOWELS)))]
+                    for _ in range(syllables)
+                )
+            )
+        # Short words are the frequent ones, as in natural language.
+        self.vocabulary = np.array(sorted(vocabulary, key=lambda w: (len(w), w)), dtype=object)
+        # Zipf–Mandelbrot rank frequencies, like word frequencies in real text.
+        ranks = np.arange(1, vocabulary_size + 1, dtype=np.float64)
+        self.word_cdf = np.cumsum(1.0 / (ranks + 2.7))
+        self.word_cdf /= self.word_cdf[-1]
+        # Stock phrases ("as a matter of fact"...) recur across articles, some very often:
+        # they are what the index must learn to ignore.
+        self.phrases = [
+            " ".join(self._words(rng, int(rng.integers(4, 9)))) for _ in range(phrases)
+        ]
+        phrase_ranks = np.arange(1, phrases + 1, dtype=np.float64)
+        self.phrase_cdf = np.cumsum(1.0 / phrase_ranks)
+        self.phrase_cdf /= self.phrase_cdf[-1]
+
+    def _words(self, rng: np.random.Generator, n: int) -> list[str]:
+        words_: list[str] = self.vocabulary[np.searchsorted(self.word_cdf, rng.random(n))].tolist()
+        return words_
+
+    def _paragraphs(self, rng: np.random.Generator, lengths: Sequence[int]) -> tuple[str, ...]:
+        """Paragraphs of the given word counts: sentences of 6 to 23 words, a stock phrase in a
+        quarter of them, a comma in some."""
+        total = int(sum(lengths))
+        tokens = self._words(rng, total)
+        # Every random choice of the article at once: numpy calls are the slow part.
+        n = total // 6 + len(lengths) + 1
+        sentence_lengths = rng.integers(6, 24, size=n).tolist()
+        with_phrase = (rng.random(n) < 0.25).tolist()
+        phrases = np.searchsorted(self.phrase_cdf, rng.random(n)).tolist()
+        positions = rng.random(n).tolist()
+        with_comma = (rng.random(n) < 0.3).tolist()
+        paragraphs = []
+        i = 0
+        start = 0
+        for length in lengths:
+            stop = start + int(length)
+            sentences = []
+            while start < stop:
+                end = min(stop, start + sentence_lengths[i])
+                sentence = tokens[start:end]
+                if with_phrase[i]:
+                    sentence.insert(int(positions[i] * (len(sentence) + 1)), self.phrases[phrases[i]])
+                if with_comma[i] and len(sentence) > 8:
+                    sentence[len(sentence) // 2] += ","
+                line = " ".join(sentence)
+                sentences.append(line[0].upper() + line[1:] + ".")
+                start = end
+                i += 1
+            paragraphs.append(" ".join(sentences))
+        return tuple(paragraphs)
+
+    def _rng(self, key: int) -> np.random.Generator:
+        return np.random.default_rng([self.seed, key])
+
+    def article(self, article_id: int) -> Doc:
+        """Article `article_id`: 3 to 40 paragraphs of 12 to 300 words (median about 500 words)."""
+        rng = self._rng(article_id)
+        n_paragraphs = int(np.clip(round(rng.lognormal(math.log(7), 0.45)), 3, 40))
+        lengths = np.clip(rng.lognormal(math.log(60), 0.5, n_paragraphs), 12, 300).astype(int).tolist()
+        title = " ".join(self._words(rng, int(rng.integers(4, 11)))).capitalize()
+        return Doc(title, self._paragraphs(rng, lengths))
+
+    def extra_paragraph(self, rng: np.random.Generator) -> str:
+        """A new paragraph of typical length."""
+        return self._paragraphs(rng, [int(np.clip(rng.lognormal(math.log(60), 0.5), 12, 300))])[0]
+
+    def replace_words(self, rng: np.random.Generator, paragraph: str, share: float) -> str:
+        """`paragraph` with about `share` of its words replaced by other words."""
+        tokens = paragraph.split(" ")
+        for i in np.flatnonzero(rng.random(len(tokens)) < share):
+            tokens[i] = self._words(rng, 1)[0]
+        return " ".join(tokens)
+
+
+def article_url(article_id: int) -> str:
+    """The URL of generated article `article_id`."""
+    return f"https://{BENCH_HOST}/{article_id}"
+
+
+def boilerplate(rng: np.random.Generator, templates: Sequence[str]) -> str:
+    """One boilerplate line, as a republisher adds around a copy."""
+    line = templates[int(rng.integers(len(templates)))]
+    return line.format(host=f"blog{int(rng.integers(1000))}.example.net", author="Alexis Mouthon")
+
+
+def typographic(paragraph: str) -> str:
+    """The same text as a CMS with typographic conventions would render it."""
+    return paragraph.replace(", ", "\u202f, ").replace(" ", "\u00a0", 3)
+
+
+def make_full_copy(gen: CorpusGenerator, rng: np.random.Generator, original: Doc) -> Doc:
+    """The whole article with typographic changes and boilerplate before and after."""
+    body = [typographic(p) for p in original.paragraphs]
+    before = [boilerplate(rng, BOILERPLATE_BEFORE)] if rng.random() < 0.7 else []
+    after = [boilerplate(rng, BOILERPLATE_AFTER) for _ in range(int(rng.integers(1, 3)))]
+    return Doc(original.title, (*before, *body, *after))
+
+
+def make_excerpt(gen: CorpusGenerator, rng: np.random.Generator, original: Doc) -> Doc:
+    """The first 20% to 50% of the paragraphs (at least one) and a read-more line."""
+    n = len(original.paragraphs)
+    keep = max(1, round(n * rng.uniform(0.2, 0.5)))
+    return Doc(original.title, (*original.paragraphs[:keep], boilerplate(rng, BOILERPLATE_AFTER)))
+
+
+def make_edited(gen: CorpusGenerator, rng: np.random.Generator, original: Doc) -> Doc:
+    """About 10% of the words changed, one paragraph added or dropped, the title changed half the time."""
+    paragraphs = [gen.replace_words(rng, p, 0.10) for p in original.paragraphs]
+    position = int(rng.integers(len(paragraphs)))
+    if rng.random() < 0.5:
+        paragraphs.insert(position, gen.extra_paragraph(rng))
+    else:
+        del paragraphs[position]
+    title = gen.replace_words(rng, original.title, 0.5) if rng.random() < 0.5 else original.title
+    return Doc(title, tuple(paragraphs))
+
+
+def make_quote(gen: CorpusGenerator, rng: np.random.Generator, own: Doc, quoted: Doc) -> Doc:
+    """An unrelated article that quotes one paragraph of a stored article."""
+    paragraphs = list(own.paragraphs)
+    paragraph = quoted.paragraphs[int(rng.integers(len(quoted.paragraphs)))]
+    paragraphs.insert(int(rng.integers(len(paragraphs) + 1)), f"\u201c{paragraph}\u201d")
+    return Doc(own.title, tuple(paragraphs))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A look-up: the copy's text and the stored article it comes from (None for negatives)."""
+
+    kind: str
+    doc: Doc
+    original_id: int | None
+
+
+def make_queries(gen: CorpusGenerator, *, articles: int, per_kind: int, seed: int) -> list[Query]:
+    """`per_kind` queries of every positive and negative kind, interleaved."""
+    rng = np.random.default_rng([seed, 7919])
+    fresh = iter(range(10 * articles + 1, 10**12))  # generated but never stored
+    out: list[Query] = []
+    makers: dict[str, Callable[[CorpusGenerator, np.random.Generator, Doc], Doc]] = {
+        "full": make_full_copy,
+        "excerpt": make_excerpt,
+        "edited": make_edited,
+    }
+    for _ in range(per_kind):
+        for kind in (*POSITIVE_KINDS, *NEGATIVE_KINDS):
+            target = int(rng.integers(1, articles + 1))
+            original = gen.article(target)
+            if kind in makers:
+                out.append(Query(kind, makers[kind](gen, rng, original), target))
+            elif kind == "unrelated":
+                out.append(Query(kind, gen.article(next(fresh)), None))
+            elif kind == "quote":
+                out.append(Query(kind, make_quote(gen, rng, gen.article(next(fresh)), original), None))
+            else:
+                own = gen.article(next(fresh))
+                out.append(Query(kind, Doc(original.title, own.paragraphs), None))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def text_words(paragraphs: Sequence[str]) -> list[str]:
+    """Words of a text given as paragraphs, as the product computes them."""
+    return words("\n".join(paragraphs))
+
+
+def _generate_chunk(args: tuple[int, int, int]) -> tuple[list[tuple[Any, ...]], np.ndarray]:
+    seed, first, last = args
+    gen = _worker_generator(seed)
+    rows = []
+    pairs: list[tuple[int, int]] = []
+    for article_id in range(first, last):
+        doc = gen.article(article_id)
+        body = "\n".join(doc.paragraphs)
+        url = article_url(article_id)
+        tokens = words(body)
+        rows.append((article_id, public_article_id(url), url, doc.title, body, words_hash(tokens)))
+        pairs.extend((h, article_id) for h in index_fingerprints(tokens))
+    return rows, np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+_GENERATORS: dict[int, CorpusGenerator] = {}
+
+
+def _worker_generator(seed: int) -> CorpusGenerator:
+    if seed not in _GENERATORS:
+        _GENERATORS[seed] = CorpusGenerator(seed)
+    return _GENERATORS[seed]
+
+
+def generate(seed: int, articles: int, workers: int, chunk: int = 2000) -> Iterator[
+    tuple[list[tuple[Any, ...]], np.ndarray]
+]:
+    """Article rows and (hash, article_id) fingerprint pairs, chunk by chunk, in id order."""
+    tasks = [(seed, first, min(first + chunk, articles + 1)) for first in range(1, articles + 1, chunk)]
+    if workers <= 1:
+        yield from map(_generate_chunk, tasks)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(_generate_chunk, tasks)
+
+
+class Loader:
+    """Bulk-loads one database: articles, then fingerprints, then the secondary index."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self.raw: Any = None
+        self.pairs: list[np.ndarray] = []
+        self.now = datetime.now(UTC).replace(tzinfo=None)
+
+    def start(self) -> None:
+        """Create the schema from the models, a source row, and drop what is rebuilt after loading."""
+        Base.metadata.drop_all(self.engine)
+        Base.metadata.create_all(self.engine)
+        self.engine.dispose()
+        self.raw = self.engine.raw_connection()
+        cur = self.raw.cursor()
+        if self.dialect == "sqlite":
+            # Bench-only: no durability needed while bulk loading a throw-away database.
+            for pragma in ("synchronous=OFF", "foreign_keys=OFF", "cache_size=-1000000"):
+                cur.execute(f"PRAGMA {pragma}")
+            cur.execute("DROP INDEX ix_article_fingerprints_article_id")
+        else:
+            cur.execute("ALTER TABLE article_fingerprints DROP CONSTRAINT fk_article_fingerprints_article_id_articles")
+            cur.execute("ALTER TABLE article_fingerprints DROP CONSTRAINT pk_article_fingerprints")
+            cur.execute("DROP INDEX ix_article_fingerprints_article_id")
+        cur.execute(
+            "INSERT INTO sources (id, host, name, home_url, role, sitemap_urls, settings, created_at, updated_at) "
+            f"VALUES (1, '{BENCH_HOST}', 'bench', 'https://{BENCH_HOST}/', 'partner', '[]', '{{}}', "
+            f"'{self.now.isoformat(' ')}', '{self.now.isoformat(' ')}')"
+        )
+        self.raw.commit()
+
+    def add(self, rows: list[tuple[Any, ...]], pairs: np.ndarray) -> None:
+        """Insert a chunk of articles; keep their fingerprints for the end."""
+        cur = self.raw.cursor()
+        columns = ["id", "public_id", "url", "title", "text", "text_hash", "source_id", "created_at", "updated_at"]
+        full = [(*r, 1, self.now, self.now) for r in rows]
+        # Columns the article model gained that a bench row must fill: the URL is already in
+        # normal form, so it is its own key.
+        if "url_key" in Article.__table__.columns:
+            columns.append("url_key")
+            full = [(*r, r[2]) for r in full]
+        names = ", ".join(columns)
+        if self.dialect == "sqlite":
+            cur.executemany(f"INSERT INTO articles ({names}) VALUES ({', '.join('?' * len(columns))})", full)
+        else:
+            with cur.copy(f"COPY articles ({names}) FROM STDIN") as copy:
+                for row in full:
+                    copy.write_row(row)
+        self.raw.commit()
+        self.pairs.append(pairs)
+
+    def finish(self) -> None:
+        """Insert every fingerprint (sorted by the primary key) and build the indexes."""
+        pairs = np.concatenate(self.pairs) if self.pairs else np.zeros((0, 2), dtype=np.int64)
+        self.pairs = []
+        pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+        cur = self.raw.cursor()
+        if self.dialect == "sqlite":
+            cur.executemany(
+                "INSERT INTO article_fingerprints (hash, article_id) VALUES (?, ?)",
+                ((int(h), int(a)) for h, a in pairs),
+            )
+            cur.execute("CREATE INDEX ix_article_fingerprints_article_id ON article_fingerprints (article_id)")
+            self.raw.commit()
+            cur.execute("ANALYZE")
+        else:
+            with cur.copy("COPY article_fingerprints (hash, article_id) FROM STDIN") as copy:
+                for h, a in pairs:
+                    copy.write_row((int(h), int(a)))
+            cur.execute(
+                "ALTER TABLE article_fingerprints ADD CONSTRAINT pk_article_fingerprints PRIMARY KEY (hash, article_id)"
+            )
+            cur.execute("CREATE INDEX ix_article_fingerprints_article_id ON article_fingerprints (article_id)")
+            cur.execute(
+                "ALTER TABLE article_fingerprints ADD CONSTRAINT fk_article_fingerprints_article_id_articles "
+                "FOREIGN KEY (article_id) REFERENCES articles (id) ON DELETE CASCADE"
+            )
+            self.raw.commit()
+            driver = self.raw.driver_connection
+            driver.autocommit = True  # VACUUM runs outside a transaction
+            driver.execute("VACUUM ANALYZE article_fingerprints")
+            driver.execute("VACUUM ANALYZE articles")
+            driver.autocommit = False
+        self.raw.close()
+
+
+def index_bytes(engine: Engine) -> dict[str, int]:
+    """Bytes used by the fingerprint table and its indexes, and the row count."""
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT count(*) FROM article_fingerprints")).scalar_one()
+        if engine.dialect.name == "sqlite":
+            sizes: dict[str, int] = dict(
+                conn.execute(
+                    text(
+                        "SELECT name, sum(pgsize) FROM dbstat WHERE name IN "
+                        "('article_fingerprints', 'ix_article_fingerprints_article_id') GROUP BY name"
+                    )
+                ).all()
+            )
+            table = int(sizes.get("article_fingerprints", 0))
+            secondary = int(sizes.get("ix_article_fingerprints_article_id", 0))
+        else:
+            table = conn.execute(text("SELECT pg_table_size('article_fingerprints') + "
+                                      "pg_relation_size('pk_article_fingerprints')")).scalar_one()
+            total = conn.execute(text("SELECT pg_total_relation_size('article_fingerprints')")).scalar_one()
+            secondary = int(total) - int(table)
+    return {"rows": int(rows), "primary": int(table), "by_article": secondary, "total": int(table) + secondary}
+
+
+# ---------------------------------------------------------------------------------------------
+# Look-ups
+
+
+@dataclass
+class Outcome:
+    """What one look-up found and how long it took (seconds)."""
+
+    matched_id: int | None
+    kind: str | None
+    seconds: float
+    lookup_seconds: float
+    candidates: int
+
+
+def split_paragraphs(stored_text: str) -> list[str]:
+    """Paragraphs of an article's stored text (one per line)."""
+    return stored_text.split("\n")
+
+
+def verify(session: Session, doc: Doc, ids: Sequence[int]) -> tuple[int, str] | None:
+    """The candidate `doc` republishes, and the kind of copy, by the text check on the stored
+    originals re-shingled on the fly; the one most of the copy comes from when several match."""
+    if not ids:
+        return None
+    best: tuple[float, float, int, str] | None = None
+    rows = session.execute(select(Article.id, Article.title, Article.text).where(Article.id.in_(ids)))
+    for article_id, title, body in rows:
+        comparison = compare(doc.paragraphs, split_paragraphs(body), copy_title=doc.title, original_title=title)
+        if not is_match(comparison, strong_evidence=False):
+            continue
+        score = (comparison.copied_share, comparison.containment, -article_id, comparison.kind)
+        if best is None or score > best:
+            best = score
+    return (-best[2], best[3]) if best else None
+
+
+def look_up(session: Session, doc: Doc) -> Outcome:
+    """The product's path: fingerprint the copy, query the index, verify the candidates."""
+    started = time.perf_counter()
+    hashes = query_fingerprints(text_words(doc.paragraphs))
+    candidates = find_candidates(session, hashes=hashes, limit=CANDIDATE_LIMIT)
+    looked_up = time.perf_counter()
+    # One shared fingerprint is weak evidence: verify such a candidate only when it is the best.
+    best = verify(session, doc, [a for i, (a, n) in enumerate(candidates) if i == 0 or n >= MIN_SHARED_TO_VERIFY])
+    ended = time.perf_counter()
+    return Outcome(
+        matched_id=best[0] if best else None,
+        kind=best[1] if best else None,
+        seconds=ended - started,
+        lookup_seconds=looked_up - started,
+        candidates=len(candidates),
+    )
+
+
+@dataclass
+class Tally:
+    """Results of a run of look-ups, per query kind."""
+
+    found: Counter[str] = field(default_factory=Counter)
+    total: Counter[str] = field(default_factory=Counter)
+    kind_right: Counter[str] = field(default_factory=Counter)
+    false_matches: Counter[str] = field(default_factory=Counter)
+    seconds: list[float] = field(default_factory=list)
+    lookup_seconds: list[float] = field(default_factory=list)
+    candidates: list[int] = field(default_factory=list)
+
+    def add(self, query: Query, outcome: Outcome) -> None:
+        """Count one look-up."""
+        self.total[query.kind] += 1
+        self.seconds.append(outcome.seconds)
+        self.lookup_seconds.append(outcome.lookup_seconds)
+        self.candidates.append(outcome.candidates)
+        if outcome.matched_id is None:
+            return
+        if outcome.matched_id == query.original_id:
+            self.found[query.kind] += 1
+            self.kind_right[query.kind] += outcome.kind == query.kind
+        else:
+            self.false_matches[query.kind] += 1
+
+    def summary(self) -> dict[str, Any]:
+        """Recall, kind accuracy, false matches and latency percentiles (ms)."""
+        return {
+            "recall": {k: self.found[k] / self.total[k] for k in POSITIVE_KINDS if self.total[k]},
+            "kind_accuracy": {k: self.kind_right[k] / max(1, self.found[k]) for k in POSITIVE_KINDS if self.total[k]},
+            "false_matches": {k: self.false_matches[k] for k in self.total},
+            "queries": dict(self.total),
+            "p50_ms": percentile(self.seconds, 50) * 1e3,
+            "p99_ms": percentile(self.seconds, 99) * 1e3,
+            "max_ms": max(self.seconds, default=0.0) * 1e3,
+            "lookup_p50_ms": percentile(self.lookup_seconds, 50) * 1e3,
+            "lookup_p99_ms": percentile(self.lookup_seconds, 99) * 1e3,
+            "mean_candidates": statistics.fmean(self.candidates) if self.candidates else 0.0,
+        }
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of `values`."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
+
+
+def run_queries(engine: Engine, queries: Sequence[Query], warmup: Sequence[Query]) -> dict[str, Any]:
+    """Run every query through `look_up` (after the untimed `warmup` ones) and tally the results."""
+    tally = Tally()
+    with Session(engine) as session:
+        for query in warmup:
+            look_up(session, query.doc)
+        gc.collect()
+        gc.disable()  # collector pauses would be the machine's noise, not the look-up's cost
+        try:
+            for query in queries:
+                tally.add(query, look_up(session, query.doc))
+        finally:
+            gc.enable()
+    return tally.summary()
+
+
+# ---------------------------------------------------------------------------------------------
+# MinHash LSH baseline
+
+
+def run_minhash(engine: Engine, gen: CorpusGenerator, articles: int, queries: Sequence[Query],
+                threshold: float, num_perm: int) -> dict[str, Any]:
+    """The same queries against an in-memory datasketch MinHash LSH (Jaccard `threshold`)."""
+    from datasketch import MinHash, MinHashLSH
+
+    def minhash(paragraphs: Sequence[str]) -> Any:
+        m = MinHash(num_perm=num_perm, hashfunc=lambda h: h)
+        m.update_batch(np.array(shingle_hashes(text_words(paragraphs)), dtype=np.int64).view(np.uint64) & 0xFFFFFFFF)
+        return m
+
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    build_started = time.perf_counter()
+    for article_id in range(1, articles + 1):
+        lsh.insert(article_id, minhash(gen.article(article_id).paragraphs))
+    build_seconds = time.perf_counter() - build_started
+    gc.collect()
+    memory = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+
+    tally = Tally()
+    with Session(engine) as session:
+        for query in queries:
+            started = time.perf_counter()
+            ids = lsh.query(minhash(query.doc.paragraphs))
+            looked_up = time.perf_counter()
+            best = verify(session, query.doc, ids[:MINHASH_VERIFY_LIMIT])
+            ended = time.perf_counter()
+            tally.add(
+                query,
+                Outcome(best[0] if best else None, best[1] if best else None,
+                        ended - started, looked_up - started, len(ids)),
+            )
+    summary = tally.summary()
+    summary["memory_bytes_per_article"] = memory / articles
+    summary["build_seconds"] = build_seconds
+    return summary
+
+
+# ---------------------------------------------------------------------------------------------
+# Driver
+
+
+def database_url(engine_name: str, workdir: Path, postgres_url: str, articles: int, seed: int) -> str:
+    """Where the benchmark database of this size lives."""
+    name = f"bench_matching_{articles}_{seed}"
+    if engine_name == "sqlite":
+        return f"sqlite:///{workdir / (name + '.db')}"
+    return make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the PostgreSQL database of `url` if it does not exist."""
+    from sqlalchemy import create_engine
+
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}).first()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+
+
+def load(urls: dict[str, str], *, seed: int, articles: int, workers: int) -> dict[str, float]:
+    """Generate the corpus once and bulk-load it into every database in `urls`."""
+    loaders = {name: Loader(get_engine(url)) for name, url in urls.items()}
+    for loader in loaders.values():
+        loader.start()
+    started = time.perf_counter()
+    done = 0
+    for rows, pairs in generate(seed, articles, workers):
+        for loader in loaders.values():
+            loader.add(rows, pairs)
+        done += len(rows)
+        if done % 100_000 < len(rows):
+            print(f"  generated and loaded {done} articles in {time.perf_counter() - started:.0f} s", flush=True)
+    generated = time.perf_counter() - started
+    timings = {"generate_and_load_articles_s": generated}
+    for name, loader in loaders.items():
+        t = time.perf_counter()
+        loader.finish()
+        timings[f"{name}_fingerprints_and_indexes_s"] = time.perf_counter() - t
+    return timings
+
+
+def machine() -> dict[str, str]:
+    """CPU model, core count and software versions."""
+    model = ""
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+        model = next((line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Model name")), "")
+    except OSError:
+        pass
+    import sqlite3
+
+    return {
+        "cpu": model or platform.processor(),
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the matching benchmark; print and save (JSON) the results."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=1_000_000, help="stored articles (default 1,000,000)")
+    parser.add_argument("--queries", type=int, default=1000, help="look-ups per kind (default 1000)")
+    parser.add_argument("--engines", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
+    parser.add_argument("--postgres-url", default=os.environ.get(
+        "AGGREGATOR_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--workdir", type=Path, default=Path(".bench"), help="where SQLite databases go")
+    parser.add_argument("--seed", type=int, default=20241128)
+    parser.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 1)))
+    parser.add_argument("--rebuild", action="store_true", help="regenerate even when the database exists")
+    parser.add_argument("--minhash", action="store_true", help="also run datasketch MinHash LSH on the same queries")
+    parser.add_argument("--minhash-threshold", type=float, default=0.5)
+    parser.add_argument("--minhash-perm", type=int, default=128)
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--output", type=Path, help="JSON results file (default: workdir/matching-<articles>.json)")
+    args = parser.parse_args(argv)
+
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    urls = {e: database_url(e, args.workdir, args.postgres_url, args.articles, args.seed) for e in engines}
+    marker = args.workdir / f"bench_matching_{args.articles}_{args.seed}.loaded.json"
+    loaded: dict[str, Any] = json.loads(marker.read_text()) if marker.exists() and not args.rebuild else {}
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "articles": args.articles,
+        "queries_per_kind": args.queries,
+        "scheme": DEFAULT_SCHEME.__dict__,
+        "engines": {},
+    }
+    to_load = {e: u for e, u in urls.items() if e not in loaded.get("engines", [])}
+    if to_load:
+        for engine_name, url in to_load.items():
+            if engine_name == "postgresql":
+                ensure_postgres_database(url)
+        print(f"loading {args.articles} articles into {', '.join(to_load)}", flush=True)
+        timings = load(to_load, seed=args.seed, articles=args.articles, workers=args.workers)
+        loaded = {
+            "engines": sorted({*loaded.get("engines", []), *to_load}),
+            "timings": {**loaded.get("timings", {}), **timings},
+        }
+        marker.write_text(json.dumps(loaded, indent=2))
+    results["load_timings"] = loaded.get("timings", {})
+
+    gen = CorpusGenerator(args.seed)
+    queries = make_queries(gen, articles=args.articles, per_kind=args.queries, seed=args.seed)
+    warmup = make_queries(gen, articles=args.articles, per_kind=max(1, args.warmup // 6), seed=args.seed + 1)
+    for engine_name, url in urls.items():
+        engine = get_engine(url)
+        size = index_bytes(engine)
+        summary = run_queries(engine, queries, warmup)
+        summary["index"] = size
+        summary["index_bytes_per_article"] = size["total"] / args.articles
+        summary["fingerprints_per_article"] = size["rows"] / args.articles
+        results["engines"][engine_name] = summary
+        print(json.dumps({engine_name: summary}, indent=2), flush=True)
+    if args.minhash:
+        engine = get_engine(next(iter(urls.values())))
+        summary = run_minhash(engine, gen, args.articles, queries, args.minhash_threshold, args.minhash_perm)
+        results["minhash_lsh"] = summary
+        print(json.dumps({"minhash_lsh": summary}, indent=2), flush=True)
+    output = args.output or args.workdir / f"matching-{args.articles}.json"
+    output.write_text(json.dumps(results, indent=2))
+    print(f"results written to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
