@@ -223,13 +223,13 @@ def export(
 
 @app.command()
 def explain(
-    url: Annotated[str, typer.Argument(help="Any URL: a canonical article, an alias, a republication...")],
+    urls: Annotated[list[str], typer.Argument(help="Any URLs: canonical articles, aliases, republications...")],
     database_url: DatabaseOption = None,
     fetch: Annotated[bool, typer.Option("--fetch/--no-fetch",
                                         help="Fetch an unknown URL of a known site to resolve it.")] = True,
-    output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    output_format: Annotated[str, typer.Option("--format", help="text, or json (one object per line)")] = "text",
 ) -> None:
-    """Say what URL is (canonical, alias, republication, provisional, unknown) and why.
+    """Say what each URL is (canonical, alias, republication, provisional, unknown) and why.
 
     For a republication: the claims on its page, the articles it was compared with and their
     containment scores, the matched article, and the reasoning of the attribution verdict.
@@ -241,12 +241,15 @@ def explain(
         raise _fail("--format must be text or json", 2)
     db = _db(database_url)
     _require_schema(db)
-    result = run_explain(db, url, fetch=fetch)
-    if output_format == "json":
-        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        typer.echo(render(result))
-    if result.role == "invalid":
+    invalid = False
+    for index, url in enumerate(urls):
+        result = run_explain(db, url, fetch=fetch)
+        invalid |= result.role == "invalid"
+        if output_format == "json":
+            typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        else:
+            typer.echo(("\n" if index else "") + render(result))
+    if invalid:
         raise typer.Exit(2)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from w3lib.encoding import html_to_unicode
@@ -174,15 +174,21 @@ def _store(
         mark_page(session, page_id=page.id, state=SKIPPED, error=extracted.reason)
         stats.skipped += 1
         return
-    # Credit lines and repeated paragraphs are not the article's text.
-    text = strip_attribution(extracted.text, attribution)
+    # Credit lines and repeated paragraphs are not the article's text. On a partner's own
+    # page, lines that credit nobody else (a read-more line naming itself) are its own text.
+    credits = attribution if attribution.source_host or source is None or source.role != "partner" else replace(
+        attribution, credit_lines=frozenset()
+    )
+    text = strip_attribution(extracted.text, credits)
     if source is None or source.role != "partner":
-        # Republished copies never become canonical articles: matching attaches them.
+        # Republished copies never become canonical articles: matching attaches them. Matching
+        # reads the whole extracted text (the check tolerates boilerplate around the copy);
+        # the stored text is the clean one.
         address = page.final_url or page.url
         upsert_republication(
             session, page_id=page.id, source_id=source.id if source else None, url=normalise_url(address),
             site=host_of(address), title=extracted.title, author=extracted.author, published=extracted.published,
-            language=extracted.language, text=text, match_text=text, text_hash=text_hash(text),
+            language=extracted.language, text=text, match_text=extracted.text, text_hash=text_hash(text),
             claims=claims_as_data(attribution), claimed_source_host=attribution.source_host,
             claimed_source_url=attribution.source_url, claimed_author=attribution.author,
         )

@@ -33,13 +33,25 @@ def _crawl(tmp: Path, database_url: str, truth_data: dict[str, Any]) -> dict[str
         crawl = run_cli("crawl", env=env)
         export = run_cli("export", "--format", "jsonl", env=env)
         requests = web.requests()
+        # Resolving aliases may fetch a short link once: done after the crawl's own checks.
+        aliases = [a["url"] for a in truth_data["aliases"]]
+        explained = run_cli("explain", "--format", "json", *aliases, env=env)
+        export_after = run_cli("export", "--format", "jsonl", env=env)
     records = [json.loads(line) for line in export.stdout.splitlines()]
-    return {"crawl": crawl, "export": export, "records": records, "requests": requests}
+    return {
+        "crawl": crawl,
+        "export": export,
+        "records": records,
+        "requests": requests,
+        "explained": [json.loads(line) for line in explained.stdout.splitlines()],
+        "records_after_explain": [json.loads(line) for line in export_after.stdout.splitlines()],
+    }
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-            truth_data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def crawled(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, truth_data: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
     tmp = tmp_path_factory.mktemp(f"web-{request.param}")
     if request.param == "sqlite":
         yield {"engine": "sqlite", **_crawl(tmp, f"sqlite:///{tmp / 'crawl.db'}", truth_data)}
@@ -121,6 +133,73 @@ def test_politeness(crawled: dict[str, Any], truth_data: dict[str, Any]) -> None
     twice = {u: n for u, n in ok_counts.items() if n > 1}
     assert not twice, f"fetched more than once: {twice}"
     assert all("syndication-aggregator/" in r["user_agent"] for r in requests)
+
+
+def _republications(records: list[dict[str, Any]]) -> dict[str, tuple[str, dict[str, Any]]]:
+    return {iri(rep["url"]): (iri(record["url"]), rep) for record in records for rep in record["republications"]}
+
+
+def test_every_republication_linked_with_kind_claim_and_verdict(
+    crawled: dict[str, Any], truth_data: dict[str, Any]
+) -> None:
+    found = _republications(crawled["records"])
+    originals = {a["id"]: iri(a["url"]) for a in truth_data["articles"]}
+    problems = []
+    for expected in truth_data["republications"]:
+        url = iri(expected["url"])
+        if url not in found:
+            problems.append(f"not linked: {url}")
+            continue
+        article_url, rep = found[url]
+        claimed = expected["claimed"] or {}
+        got_claimed = rep["claimed"] or {}
+        want = (
+            originals[expected["of"]],
+            expected["kind"],
+            expected["attribution"],
+            claimed.get("source_host"),
+            (claimed.get("author") or "").casefold(),
+            iri(expected.get("via") or ""),
+        )
+        got = (
+            article_url,
+            rep["kind"],
+            rep["attribution"],
+            got_claimed.get("source_host"),
+            (got_claimed.get("author") or "").casefold(),
+            iri(rep["via"] or ""),
+        )
+        if want != got:
+            problems.append(f"{url}: expected {want}, got {got}")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_false_links(crawled: dict[str, Any], truth_data: dict[str, Any]) -> None:
+    expected = {iri(r["url"]) for r in truth_data["republications"]}
+    assert set(_republications(crawled["records"])) <= expected
+
+
+def test_distinct_pairs_stay_apart(crawled: dict[str, Any], truth_data: dict[str, Any]) -> None:
+    by_id = {a["id"]: iri(a["url"]) for a in truth_data["articles"]}
+    exported = _by_url(crawled["records"])
+    for first, second, _why in truth_data["distinct_pairs"]:
+        assert by_id[first] in exported and by_id[second] in exported
+        assert exported[by_id[first]]["id"] != exported[by_id[second]]["id"]
+        linked_to_first = {iri(r["url"]) for r in exported[by_id[first]]["republications"]}
+        assert by_id[second] not in linked_to_first
+
+
+def test_every_alias_resolves(crawled: dict[str, Any], truth_data: dict[str, Any]) -> None:
+    explained = crawled["explained"]
+    assert len(explained) == len(truth_data["aliases"])
+    for alias, result in zip(truth_data["aliases"], explained, strict=True):
+        assert result["role"] in ("alias", "canonical"), result
+        assert iri(result["article"]["url"]) == iri(alias["canonical"]), result
+    exported = _by_url(crawled["records_after_explain"])
+    for alias in truth_data["aliases"]:
+        record = exported[iri(alias["canonical"])]
+        known = {iri(u) for u in record["aliases"]} | {iri(record["url"])}
+        assert iri(alias["url"]) in known or iri(alias["url"]).split("?utm_")[0] in known
 
 
 def test_same_export_on_both_engines(crawled: dict[str, Any]) -> None:
