@@ -39,11 +39,20 @@ Read-only access to the canonical articles of partner blogs and the pages that r
 * Errors are JSON: `{"error": code, "message": text, "details": [...]}`.
 """
 
-# Documented on every data endpoint, in the error body's shape.
+def json_error(description: str) -> dict[str, Any]:
+    """An error response for the OpenAPI document: always JSON, whatever the endpoint's own type.
+
+    Spelled out instead of `{"model": ErrorBody}`, which FastAPI would document under the
+    route's media type (application/atom+xml for the Atom feeds).
+    """
+    return {"description": description, "content": {"application/json": {"schema": ErrorBody.model_json_schema()}}}
+
+
+# Documented on every data endpoint.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified: the client's `If-None-Match` matches the ETag."},
-    404: {"model": ErrorBody, "description": "No such resource."},
-    422: {"model": ErrorBody, "description": "A parameter is invalid."},
+    404: json_error("No such resource."),
+    422: json_error("A parameter is invalid."),
 }
 
 
@@ -99,7 +108,7 @@ def create_app(
     auth = [Depends(api_key_dependency(api_keys))] if api_keys else []
     responses = dict(ERROR_RESPONSES)
     if api_keys:
-        responses[401] = {"model": ErrorBody, "description": f"Missing or invalid key ({API_KEY_HEADER})."}
+        responses[401] = json_error(f"Missing or invalid key ({API_KEY_HEADER}).")
     app.include_router(router, dependencies=auth, responses=responses)
     app.include_router(health_router)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
