@@ -163,10 +163,9 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
     if _is_json(body):
         return _parse_json_feed(body, url)
     try:
-        result = _run_feedparser(body, url, content_type)
+        return _from_feedparser(_run_feedparser(body, url, content_type), body, url, content_type)
     except Exception as exc:  # feedparser's loose parser has rare crashes on hostile markup
         return _failed(f"feed parser failed: {type(exc).__name__}: {exc}")
-    return _from_feedparser(result, body, url, content_type)
 
 
 # --- feedparser, called lean ---------------------------------------------------------------
@@ -288,7 +287,7 @@ def _first_content(contents: Any) -> str | None:
 
 def _author(raw: Any) -> str | None:
     detail = dict.get(raw, "author_detail")
-    name = dict.get(detail, "name") if detail else None
+    name = dict.get(detail, "name") if isinstance(detail, dict) else None
     return _clean(name) or _clean(dict.get(raw, "author"))
 
 

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aggregator.feeds import (
     FeedEntry,
@@ -322,3 +324,20 @@ def test_syndication_web_feeds(site_path: str, url: str, fmt: str) -> None:
         assert entry.published is None or entry.published.tzinfo is not None
     if fmt != "json":
         assert len(feed.entries) == plain_feedparser_count(body)
+
+
+# --- nothing escapes ---------------------------------------------------------------------------
+
+_SEED_DOCUMENTS = [rss(item("a", "/a") + item(None, None)), ATOM,
+                   b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1"}]}']
+
+
+@given(seed=st.sampled_from(_SEED_DOCUMENTS), cut=st.integers(min_value=0, max_value=2000),
+       noise=st.binary(max_size=40), content_type=st.sampled_from([None, "text/html", "application/json",
+                                                                   "text/xml; charset=utf-16", "bogus"]))
+@settings(max_examples=300, deadline=None)
+def test_mangled_documents_never_raise(seed: bytes, cut: int, noise: bytes, content_type: str | None) -> None:
+    body = seed[:cut] + noise + seed[cut:]
+    feed = parse_feed(body, url=FEED_URL, content_type=content_type)
+    assert feed.ok != bool(feed.error)
+    assert len({e.key for e in feed.entries}) == len(feed.entries)
