@@ -160,10 +160,12 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
     """
     if not body.strip(_BOM_AND_SPACE):
         return _failed("empty body")
-    if _is_json(body):
-        return _parse_json_feed(body, url)
     try:
+        if _is_json(body):
+            return _parse_json_feed(body, url)
         return _from_feedparser(_run_feedparser(body, url, content_type), body, url, content_type)
+    except RecursionError:
+        return _failed("not a feed: nested too deeply")
     except Exception as exc:  # feedparser's loose parser has rare crashes on hostile markup
         return _failed(f"feed parser failed: {type(exc).__name__}: {exc}")
 

@@ -341,3 +341,11 @@ def test_mangled_documents_never_raise(seed: bytes, cut: int, noise: bytes, cont
     feed = parse_feed(body, url=FEED_URL, content_type=content_type)
     assert feed.ok != bool(feed.error)
     assert len({e.key for e in feed.entries}) == len(feed.entries)
+
+
+def test_deeply_nested_documents_are_errors() -> None:
+    assert parse_feed(b"[" * 100_000, url=FEED_URL).error is not None
+    assert parse_feed(b'{"version": "https://jsonfeed.org/version/1.1", "items": ' + b"[" * 100_000,
+                      url=FEED_URL).error is not None
+    nested = b'<rss version="2.0"><channel>' + b"<a>" * 5_000 + b"</a>" * 5_000 + b"</channel></rss>"
+    assert parse_feed(nested, url=FEED_URL).ok or parse_feed(nested, url=FEED_URL).error
