@@ -26,13 +26,13 @@ Kind = Literal["full", "excerpt", "edited"]
 VERIFY_SHINGLE_WORDS = 3
 """Words per shingle when verifying a candidate."""
 
-PARAGRAPH_PRESENT = 0.5
+PARAGRAPH_PRESENT = 0.4
 """An original paragraph is present in a copy when the copy reproduces this share of its shingles."""
 
 PARAGRAPH_INTACT = 0.9
 """... and intact (unedited, give or take normalisation) from this share on."""
 
-COPY_PARAGRAPH_FROM_ORIGINAL = 0.5
+COPY_PARAGRAPH_FROM_ORIGINAL = 0.4
 """A copy paragraph comes from the original when this share of its shingles is in the original."""
 
 BOILERPLATE_MAX_WORDS = 40
@@ -45,6 +45,10 @@ taken from the original (see `Comparison.copied_share`)."""
 
 MATCH_COPIED_SHARE_WITH_EVIDENCE = 0.3
 """With strong evidence (a claim or link naming the original), this lower share suffices."""
+
+REPRODUCED_COVERAGE = 0.6
+"""A copy that reproduces this share of the original's shingles, over at least two paragraphs,
+is a republication whatever it adds around them (a short original with a long commentary)."""
 
 MIN_SHARED_SHINGLES = 10
 """Below about a sentence of shared text, nothing is a match, whatever the ratios say."""
@@ -141,32 +145,36 @@ def is_match(comparison: Comparison, *, strong_evidence: bool) -> bool:
 
     Most of the copy must come from the original (MATCH_COPIED_SHARE of its words, or the lower
     MATCH_COPIED_SHARE_WITH_EVIDENCE when a claim or link names the original: evidence lowers
-    the bar, it never replaces the text check), and they must share at least
-    MIN_SHARED_SHINGLES. A copy that reproduces a single original paragraph must be an excerpt
+    the bar, it never replaces the text check), or the copy must reproduce most of the
+    original (REPRODUCED_COVERAGE); and they must share at least MIN_SHARED_SHINGLES. A copy that reproduces a single original paragraph must be an excerpt
     made of the original's first paragraph; one quoted paragraph inside other text is never a
     match. A shared title alone shares no text and never matches.
     """
     threshold = MATCH_COPIED_SHARE_WITH_EVIDENCE if strong_evidence else MATCH_COPIED_SHARE
-    if comparison.shared_shingles < MIN_SHARED_SHINGLES or comparison.copied_share < threshold:
+    if comparison.shared_shingles < MIN_SHARED_SHINGLES:
         return False
     if comparison.paragraphs_present <= 1 and comparison.paragraphs_total > 1:
         return comparison.leading_part and comparison.copied_share >= SINGLE_PARAGRAPH_SHARE
-    return True
+    return comparison.copied_share >= threshold or comparison.coverage >= REPRODUCED_COVERAGE
 
 
-def _paragraph_shingles(paragraphs: Sequence[str]) -> list[tuple[int, set[tuple[str, ...]]]]:
+def _paragraph_shingles(paragraphs: Sequence[str]) -> list[tuple[int, frozenset[tuple[str, ...]]]]:
     """(word count, shingle set) of every paragraph that has words."""
-    out = []
-    for paragraph in paragraphs:
-        tokens = _paragraph_words(paragraph)
-        if tokens:
-            out.append((len(tokens), shingles(tokens, VERIFY_SHINGLE_WORDS)))
-    return out
+    profiles = [_paragraph_profile(p) for p in paragraphs]
+    return [profile for profile in profiles if profile[0]]
 
 
 @lru_cache(maxsize=4096)
-def _paragraph_words(paragraph: str) -> tuple[str, ...]:
-    # A copy is compared with several candidates in a row: tokenise its paragraphs once.
+def _paragraph_profile(paragraph: str) -> tuple[int, frozenset[tuple[str, ...]]]:
+    # A copy is compared with several candidates in a row: shingle its paragraphs once.
+    tokens = paragraph_words(paragraph)
+    return len(tokens), frozenset(shingles(tokens, VERIFY_SHINGLE_WORDS))
+
+
+@lru_cache(maxsize=4096)
+def paragraph_words(paragraph: str) -> tuple[str, ...]:
+    """`fingerprints.words` of one paragraph, memoised: the caller that fingerprints a copy and
+    then compares it with candidates tokenises each of its paragraphs once."""
     return tuple(words(paragraph))
 
 
@@ -187,7 +195,7 @@ def _is_leading_part(reproduced: Sequence[float]) -> bool:
 
 
 def _only_boilerplate_around(
-    copy: Sequence[tuple[int, set[tuple[str, ...]]]], from_original: Sequence[bool]
+    copy: Sequence[tuple[int, frozenset[tuple[str, ...]]]], from_original: Sequence[bool]
 ) -> bool:
     """The copy adds nothing but short paragraphs before and after the text it copied."""
     copied = [i for i, f in enumerate(from_original) if f]

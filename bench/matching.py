@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -50,11 +50,11 @@ from aggregator.fingerprints import (
     words,
     words_hash,
 )
-from aggregator.similarity import compare, is_match
+from aggregator.similarity import compare, is_match, paragraph_words
 from storage.articles import Article, public_article_id
 from storage.base import Base
 from storage.engine import get_engine
-from storage.fingerprints import find_candidates
+from storage.fingerprints import MAX_ARTICLES_PER_HASH, find_candidates, original_texts
 
 CANDIDATE_LIMIT = 3
 """Candidates verified per look-up, most shared fingerprints first."""
@@ -277,8 +277,9 @@ def make_queries(gen: CorpusGenerator, *, articles: int, per_kind: int, seed: in
 
 
 def text_words(paragraphs: Sequence[str]) -> list[str]:
-    """Words of a text given as paragraphs, as the product computes them."""
-    return words("\n".join(paragraphs))
+    """Words of a text given as paragraphs (the same as `words` of the joined text), through the
+    memo that `compare` then reuses for the copy's paragraphs."""
+    return [w for paragraph in paragraphs for w in paragraph_words(paragraph)]
 
 
 def _generate_chunk(args: tuple[int, int, int]) -> tuple[list[tuple[Any, ...]], np.ndarray]:
@@ -441,6 +442,8 @@ class Outcome:
     seconds: float
     lookup_seconds: float
     candidates: int
+    cpu_seconds: float = 0.0
+    """CPU time of this process (the SQL engine too for SQLite, not the PostgreSQL server)."""
 
 
 def split_paragraphs(stored_text: str) -> list[str]:
@@ -449,27 +452,25 @@ def split_paragraphs(stored_text: str) -> list[str]:
 
 
 def verify(session: Session, doc: Doc, ids: Sequence[int]) -> tuple[int, str] | None:
-    """The candidate `doc` republishes, and the kind of copy, by the text check on the stored
-    originals re-shingled on the fly; the one most of the copy comes from when several match."""
-    if not ids:
-        return None
-    best: tuple[float, float, int, str] | None = None
-    rows = session.execute(select(Article.id, Article.title, Article.text).where(Article.id.in_(ids)))
-    for article_id, title, body in rows:
-        comparison = compare(doc.paragraphs, split_paragraphs(body), copy_title=doc.title, original_title=title)
-        if not is_match(comparison, strong_evidence=False):
+    """The first candidate, in rank order, that `doc` republishes by the text check on the stored
+    original re-shingled on the fly, and the kind of copy."""
+    originals = original_texts(session, article_ids=ids)
+    for article_id in ids:
+        if article_id not in originals:
             continue
-        score = (comparison.copied_share, comparison.containment, -article_id, comparison.kind)
-        if best is None or score > best:
-            best = score
-    return (-best[2], best[3]) if best else None
+        title, body = originals[article_id]
+        comparison = compare(doc.paragraphs, split_paragraphs(body), copy_title=doc.title, original_title=title)
+        if is_match(comparison, strong_evidence=False):
+            return article_id, comparison.kind
+    return None
 
 
-def look_up(session: Session, doc: Doc) -> Outcome:
+def look_up(session: Session, doc: Doc, max_per_hash: int = MAX_ARTICLES_PER_HASH) -> Outcome:
     """The product's path: fingerprint the copy, query the index, verify the candidates."""
     started = time.perf_counter()
+    cpu_started = time.process_time()
     hashes = query_fingerprints(text_words(doc.paragraphs))
-    candidates = find_candidates(session, hashes=hashes, limit=CANDIDATE_LIMIT)
+    candidates = find_candidates(session, hashes=hashes, limit=CANDIDATE_LIMIT, max_per_hash=max_per_hash)
     looked_up = time.perf_counter()
     # One shared fingerprint is weak evidence: verify such a candidate only when it is the best.
     best = verify(session, doc, [a for i, (a, n) in enumerate(candidates) if i == 0 or n >= MIN_SHARED_TO_VERIFY])
@@ -480,6 +481,7 @@ def look_up(session: Session, doc: Doc) -> Outcome:
         seconds=ended - started,
         lookup_seconds=looked_up - started,
         candidates=len(candidates),
+        cpu_seconds=time.process_time() - cpu_started,
     )
 
 
@@ -493,6 +495,7 @@ class Tally:
     false_matches: Counter[str] = field(default_factory=Counter)
     seconds: list[float] = field(default_factory=list)
     lookup_seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
     candidates: list[int] = field(default_factory=list)
 
     def add(self, query: Query, outcome: Outcome) -> None:
@@ -500,6 +503,7 @@ class Tally:
         self.total[query.kind] += 1
         self.seconds.append(outcome.seconds)
         self.lookup_seconds.append(outcome.lookup_seconds)
+        self.cpu_seconds.append(outcome.cpu_seconds)
         self.candidates.append(outcome.candidates)
         if outcome.matched_id is None:
             return
@@ -521,6 +525,8 @@ class Tally:
             "max_ms": max(self.seconds, default=0.0) * 1e3,
             "lookup_p50_ms": percentile(self.lookup_seconds, 50) * 1e3,
             "lookup_p99_ms": percentile(self.lookup_seconds, 99) * 1e3,
+            "cpu_p50_ms": percentile(self.cpu_seconds, 50) * 1e3,
+            "cpu_p99_ms": percentile(self.cpu_seconds, 99) * 1e3,
             "mean_candidates": statistics.fmean(self.candidates) if self.candidates else 0.0,
         }
 
@@ -533,17 +539,19 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
 
 
-def run_queries(engine: Engine, queries: Sequence[Query], warmup: Sequence[Query]) -> dict[str, Any]:
+def run_queries(
+    engine: Engine, queries: Sequence[Query], warmup: Sequence[Query], max_per_hash: int
+) -> dict[str, Any]:
     """Run every query through `look_up` (after the untimed `warmup` ones) and tally the results."""
     tally = Tally()
     with Session(engine) as session:
         for query in warmup:
-            look_up(session, query.doc)
+            look_up(session, query.doc, max_per_hash)
         gc.collect()
         gc.disable()  # collector pauses would be the machine's noise, not the look-up's cost
         try:
             for query in queries:
-                tally.add(query, look_up(session, query.doc))
+                tally.add(query, look_up(session, query.doc, max_per_hash))
         finally:
             gc.enable()
     return tally.summary()
@@ -675,6 +683,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--minhash-threshold", type=float, default=0.5)
     parser.add_argument("--minhash-perm", type=int, default=128)
     parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--max-per-hash", type=int, default=MAX_ARTICLES_PER_HASH,
+                        help="skip hashes held by more articles (default: the product's)")
     parser.add_argument("--output", type=Path, help="JSON results file (default: workdir/matching-<articles>.json)")
     args = parser.parse_args(argv)
 
@@ -688,6 +698,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "articles": args.articles,
         "queries_per_kind": args.queries,
         "scheme": DEFAULT_SCHEME.__dict__,
+        "max_per_hash": args.max_per_hash,
         "engines": {},
     }
     to_load = {e: u for e, u in urls.items() if e not in loaded.get("engines", [])}
@@ -710,7 +721,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for engine_name, url in urls.items():
         engine = get_engine(url)
         size = index_bytes(engine)
-        summary = run_queries(engine, queries, warmup)
+        summary = run_queries(engine, queries, warmup, args.max_per_hash)
         summary["index"] = size
         summary["index_bytes_per_article"] = size["total"] / args.articles
         summary["fingerprints_per_article"] = size["rows"] / args.articles

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, delete, insert, text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, bindparam, delete, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from storage.articles import Article
 from storage.base import Base
 
 MAX_ARTICLES_PER_HASH = 100
@@ -99,3 +100,17 @@ def find_candidates(
         _CANDIDATES[dialect], {"hashes": param, "max_per_hash": max_per_hash, "limit": limit}
     )
     return [(int(article_id), int(shared)) for article_id, shared in rows]
+
+
+# Built once: the statement's cache key is then found without rebuilding it on every look-up.
+_ORIGINAL_TEXTS = select(Article.id, Article.title, Article.text).where(
+    Article.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def original_texts(session: Session, *, article_ids: Sequence[int]) -> dict[int, tuple[str | None, str]]:
+    """(title, text) of the given canonical articles, by id: what a candidate is verified against."""
+    if not article_ids:
+        return {}
+    rows = session.connection().execute(_ORIGINAL_TEXTS, {"ids": list(article_ids)})
+    return {int(article_id): (title, body) for article_id, title, body in rows}

@@ -13,7 +13,7 @@ from aggregator.fingerprints import index_fingerprints, query_fingerprints, word
 from storage.articles import Article, upsert_article
 from storage.base import Base
 from storage.engine import get_engine
-from storage.fingerprints import ArticleFingerprint, find_candidates, replace_fingerprints
+from storage.fingerprints import ArticleFingerprint, find_candidates, original_texts, replace_fingerprints
 from storage.sources import upsert_source
 
 MIN_INT64 = -(2**63)
@@ -131,3 +131,9 @@ def test_look_up_finds_the_original_of_an_excerpt(session: Session) -> None:
     found = find_candidates(session, hashes=query_fingerprints(words(excerpt)), limit=3)
     assert found and found[0][0] == ids[3]
     assert all(article_id == ids[3] for article_id, _ in found)
+
+
+def test_original_texts_by_id(session: Session) -> None:
+    a, b = make_articles(session, 2)
+    assert original_texts(session, article_ids=[b, a, 10_000]) == {a: ("Post 0", "text 0"), b: ("Post 1", "text 1")}
+    assert original_texts(session, article_ids=[]) == {}

@@ -167,3 +167,14 @@ def test_single_paragraph_original() -> None:
     c = compare(copy, original)
     assert c.kind == "full"
     assert is_match(c, strong_evidence=False)
+
+
+def test_a_copy_that_reproduces_most_of_a_short_original_matches_whatever_it_adds() -> None:
+    original = article(5, n_paragraphs=3)
+    commentary = article(6, n_paragraphs=4)
+    copy = [*original, *commentary]
+    c = compare(copy, original)
+    assert c.copied_share < MATCH_COPIED_SHARE
+    assert c.coverage == 1.0
+    assert c.kind == "edited"
+    assert is_match(c, strong_evidence=False)
