@@ -146,9 +146,10 @@ def is_match(comparison: Comparison, *, strong_evidence: bool) -> bool:
     Most of the copy must come from the original (MATCH_COPIED_SHARE of its words, or the lower
     MATCH_COPIED_SHARE_WITH_EVIDENCE when a claim or link names the original: evidence lowers
     the bar, it never replaces the text check), or the copy must reproduce most of the
-    original (REPRODUCED_COVERAGE); and they must share at least MIN_SHARED_SHINGLES. A copy that reproduces a single original paragraph must be an excerpt
-    made of the original's first paragraph; one quoted paragraph inside other text is never a
-    match. A shared title alone shares no text and never matches.
+    original (REPRODUCED_COVERAGE); and they must share at least MIN_SHARED_SHINGLES.
+    A copy that reproduces a single original paragraph must be an excerpt made of the
+    original's first paragraph; one quoted paragraph inside other text is never a match.
+    A shared title alone shares no text and never matches.
     """
     threshold = MATCH_COPIED_SHARE_WITH_EVIDENCE if strong_evidence else MATCH_COPIED_SHARE
     if comparison.shared_shingles < MIN_SHARED_SHINGLES:
