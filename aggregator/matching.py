@@ -11,16 +11,20 @@ then the oldest article id), which depends only on the texts, not on the order p
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
+from aggregator.attribution import strip_attribution
+from aggregator.attribution.model import EMPTY as EMPTY_ATTRIBUTION
+from aggregator.boilerplate import MIN_PAGES_FOR_BOILERPLATE, paragraph_keys, without_boilerplate
 from aggregator.canonical import CopyFacts, Verdict, verdicts_for_article
 from aggregator.fingerprints import query_fingerprints, words
 from aggregator.similarity import Comparison, compare, is_match
-from aggregator.textutil import split_paragraphs
+from aggregator.textutil import join_paragraphs, split_paragraphs
 from aggregator.urls import host_of, same_site, try_normalise_url
 from storage.articles import Republication
+from storage.boilerplate import recurring_keys, republications_sharing
 from storage.fingerprints import find_candidates
 from storage.republications import (
     article_for_url,
@@ -30,6 +34,7 @@ from storage.republications import (
     republication_ids_to_match,
     republications_of,
     set_match,
+    set_text,
     set_verdict,
 )
 
@@ -150,13 +155,43 @@ def judge_articles(session: Session, article_ids: Iterable[int]) -> dict[str, Ve
     return decided
 
 
+def refresh_texts(session: Session, republication_ids: Iterable[int]) -> int:
+    """Recompute the clean text of these republications and of every page of the same site that
+    shares a paragraph with them (a paragraph becomes the site's boilerplate once it recurs).
+
+    Clean text: the page's text without its credit lines, and without the site's recurring
+    paragraphs unless the original article has them too. Returns how many texts were refreshed.
+    """
+    seeds = get_republications(session, sorted(set(republication_ids)))
+    scope: set[int] = {r.id for r in seeds}
+    for republication in seeds:
+        if republication.source_id is not None:
+            keys = paragraph_keys(split_paragraphs(republication.match_text))
+            scope |= republications_sharing(session, source_id=republication.source_id, keys=keys)
+    republications = get_republications(session, sorted(scope))
+    originals = article_texts(session, sorted({r.article_id for r in republications if r.article_id}))
+    for republication in republications:
+        paragraphs = split_paragraphs(republication.match_text)
+        recurring: set[int] = set()
+        if republication.source_id is not None:
+            recurring = recurring_keys(session, source_id=republication.source_id, keys=paragraph_keys(paragraphs),
+                                       min_pages=MIN_PAGES_FOR_BOILERPLATE)
+        original = originals.get(republication.article_id) if republication.article_id else None
+        original_keys = set(paragraph_keys(split_paragraphs(original[1]))) if original else set()
+        kept = without_boilerplate(paragraphs, recurring, original_keys)
+        credits = replace(EMPTY_ATTRIBUTION, credit_lines=frozenset(republication.credit_lines or ()))
+        set_text(session, republication_id=republication.id, text=strip_attribution(join_paragraphs(kept), credits))
+    return len(republications)
+
+
 def resolve_graph(session: Session) -> tuple[int, int]:
-    """Match every waiting republication and re-judge the articles concerned.
+    """Match every waiting republication, re-judge the articles concerned, refresh clean texts.
 
     Returns (republications examined, articles re-judged).
     """
     pending = republication_ids_to_match(session)
     affected = match_pending(session, pending)
     judge_articles(session, affected)
+    refresh_texts(session, pending)
     return len(pending), len(affected)
 

@@ -17,11 +17,13 @@ from w3lib.encoding import html_to_unicode
 from w3lib.url import safe_url_string
 
 from aggregator.attribution import Attribution, parse_attribution, strip_attribution
+from aggregator.boilerplate import paragraph_keys
 from aggregator.extraction import Extracted, extract_page
 from aggregator.fingerprints import index_fingerprints, text_hash, words
 from aggregator.matching import resolve_graph
 from aggregator.urls import host_of, normalise_url, same_site, try_normalise_url
 from storage.articles import add_alias, upsert_article
+from storage.boilerplate import replace_site_paragraphs
 from storage.engine import session_scope
 from storage.feeds import FeedEntry, entries_for_urls
 from storage.fingerprints import replace_fingerprints
@@ -185,13 +187,17 @@ def _store(
         # reads the whole extracted text (the check tolerates boilerplate around the copy);
         # the stored text is the clean one.
         address = page.final_url or page.url
-        upsert_republication(
+        republication_id = upsert_republication(
             session, page_id=page.id, source_id=source.id if source else None, url=normalise_url(address),
             site=host_of(address), title=extracted.title, author=extracted.author, published=extracted.published,
             language=extracted.language, text=text, match_text=extracted.text, text_hash=text_hash(text),
-            claims=claims_as_data(attribution), claimed_source_host=attribution.source_host,
-            claimed_source_url=attribution.source_url, claimed_author=attribution.author,
+            claims=claims_as_data(attribution), credit_lines=sorted(attribution.credit_lines),
+            claimed_source_host=attribution.source_host, claimed_source_url=attribution.source_url,
+            claimed_author=attribution.author,
         )
+        if source is not None:
+            replace_site_paragraphs(session, republication_id=republication_id, source_id=source.id,
+                                    keys=paragraph_keys(extracted.paragraphs))
         mark_page(session, page_id=page.id, state=PROCESSED, error=None)
         stats.republisher_pages += 1
         return

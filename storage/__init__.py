@@ -2,6 +2,7 @@
 
 from storage.articles import Article, Republication, UrlAlias
 from storage.base import Base
+from storage.boilerplate import SiteParagraph
 from storage.feeds import Feed, FeedEntry
 from storage.fingerprints import ArticleFingerprint
 from storage.pages import Page
@@ -17,6 +18,7 @@ __all__ = [
     "FeedEntry",
     "Page",
     "Republication",
+    "SiteParagraph",
     "Source",
     "UrlAlias",
 ]

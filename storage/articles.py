@@ -79,6 +79,7 @@ class Republication(Base):
     match_text: Mapped[str] = mapped_column(Text, default="")
     text_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     claims: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    credit_lines: Mapped[list[str]] = mapped_column(JSON, default=list)
     claimed_source_host: Mapped[str | None] = mapped_column(String(255))
     claimed_source_url: Mapped[str | None] = mapped_column(Text)
     claimed_author: Mapped[str | None] = mapped_column(Text)

@@ -31,6 +31,7 @@ def upsert_republication(
     match_text: str,
     text_hash: str,
     claims: list[dict[str, Any]],
+    credit_lines: list[str],
     claimed_source_host: str | None,
     claimed_source_url: str | None,
     claimed_author: str | None,
@@ -43,7 +44,7 @@ def upsert_republication(
     values: dict[str, Any] = {
         "page_id": page_id, "source_id": source_id, "url": url, "url_key": url_match_key(url), "site": site,
         "title": title, "author": author, "published": published, "language": language, "text": text,
-        "match_text": match_text, "text_hash": text_hash, "claims": claims,
+        "match_text": match_text, "text_hash": text_hash, "claims": claims, "credit_lines": credit_lines,
         "claimed_source_host": claimed_source_host, "claimed_source_url": claimed_source_url,
         "claimed_author": claimed_author, "first_seen": utcnow(), "matched_at": None,
     }
@@ -150,3 +151,8 @@ def article_summary(session: Session, article_id: int) -> tuple[str, str | None,
         .where(Article.id == article_id)
     ).first()
     return (row.url, row.title, row.host, row.public_id) if row else None
+
+
+def set_text(session: Session, *, republication_id: int, text: str) -> None:
+    """Replace the clean text of a republication."""
+    session.execute(update(Republication).where(Republication.id == republication_id).values(text=text))

@@ -1,0 +1,64 @@
+"""Which paragraphs each republisher's pages contain, to recognise the site's own boilerplate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, delete, func, insert, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.base import Base
+
+_CHUNK = 500
+
+
+class SiteParagraph(Base):
+    """A paragraph (by key) that a republication page of a site contains."""
+
+    __tablename__ = "site_paragraphs"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    source_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    paragraph_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    republication_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("republications.id", ondelete="CASCADE"), primary_key=True, autoincrement=False,
+        index=True,
+    )
+
+
+def replace_site_paragraphs(session: Session, *, republication_id: int, source_id: int, keys: Sequence[int]) -> None:
+    """Make `keys` the paragraphs recorded for a republication page (idempotent)."""
+    session.execute(delete(SiteParagraph).where(SiteParagraph.republication_id == republication_id))
+    rows = [{"source_id": source_id, "paragraph_key": k, "republication_id": republication_id} for k in set(keys)]
+    if rows:
+        session.execute(insert(SiteParagraph), rows)
+
+
+def recurring_keys(session: Session, *, source_id: int, keys: Sequence[int], min_pages: int) -> set[int]:
+    """Those of `keys` that at least `min_pages` pages of the site contain."""
+    found: set[int] = set()
+    distinct = sorted(set(keys))
+    for start in range(0, len(distinct), _CHUNK):
+        stmt = (
+            select(SiteParagraph.paragraph_key)
+            .where(SiteParagraph.source_id == source_id,
+                   SiteParagraph.paragraph_key.in_(distinct[start : start + _CHUNK]))
+            .group_by(SiteParagraph.paragraph_key)
+            .having(func.count() >= min_pages)
+        )
+        found.update(session.scalars(stmt))
+    return found
+
+
+def republications_sharing(session: Session, *, source_id: int, keys: Sequence[int]) -> set[int]:
+    """Republication pages of the site that contain any of `keys`."""
+    found: set[int] = set()
+    distinct = sorted(set(keys))
+    for start in range(0, len(distinct), _CHUNK):
+        stmt = select(SiteParagraph.republication_id).where(
+            SiteParagraph.source_id == source_id, SiteParagraph.paragraph_key.in_(distinct[start : start + _CHUNK])
+        )
+        found.update(session.scalars(stmt))
+    return found
