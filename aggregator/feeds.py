@@ -77,10 +77,9 @@ class FeedEntry:
     content_html: str | None
 
     @property
-    def updated_token(self) -> str | None:
-        """The entry's own last-change date (updated, else published) as ISO 8601, for storage."""
-        when = self.updated or self.published
-        return when.isoformat() if when else None
+    def updated_iso(self) -> str | None:
+        """The entry's `updated` date as ISO 8601 (`datetime.isoformat`), the form storage keeps."""
+        return self.updated.isoformat() if self.updated else None
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ class ParsedFeed:
 
 @dataclass(frozen=True)
 class SeenEntry:
-    """What storage remembers of an entry: its `updated_token` and `content_hash`."""
+    """What storage remembers of an entry: its `updated_iso` and `content_hash`."""
 
     updated: str | None
     content_hash: str | None
@@ -143,7 +142,7 @@ def classify_entries(entries: Iterable[FeedEntry], seen: Mapping[str, SeenEntry]
         before = seen.get(entry.key)
         if before is None:
             new.append(entry)
-        elif before.content_hash != entry.content_hash or before.updated != entry.updated_token:
+        elif before.content_hash != entry.content_hash or before.updated != entry.updated_iso:
             changed.append(entry)
         else:
             unchanged.append(entry)

@@ -164,7 +164,7 @@ def test_atom_entry_fields_and_xml_base() -> None:
     assert entry.author == "Ana Lima"
     assert entry.published == datetime(2024, 4, 30, 6, 0, tzinfo=UTC)
     assert entry.updated == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
-    assert entry.updated_token == "2024-05-01T10:00:00+00:00"
+    assert entry.updated_iso == "2024-05-01T10:00:00+00:00"
     assert entry.summary_html == "Sum"
     assert entry.content_html == "<p>Body</p>"
 
@@ -284,7 +284,7 @@ def test_body_hash_detects_an_unchanged_body() -> None:
 
 def test_classify_entries_new_changed_unchanged() -> None:
     first = parse_feed(rss(item("a", "/a") + item("b", "/b")), url=FEED_URL).entries
-    seen = {e.key: SeenEntry(e.updated_token, e.content_hash) for e in first}
+    seen = {e.key: SeenEntry(e.updated_iso, e.content_hash) for e in first}
     later = parse_feed(rss(item("a", "/a") + item("b", "/b", body="<p>edited</p>") + item("c", "/c")),
                        url=FEED_URL).entries
     changes = classify_entries(later, seen)
@@ -299,6 +299,14 @@ def test_a_new_updated_date_is_a_change() -> None:
                       content_html=None)
     seen = {"k": SeenEntry("2024-01-01T00:00:00+00:00", "h")}
     assert classify_entries([entry], seen).changed == (entry,)
+    assert classify_entries([entry], {"k": SeenEntry(entry.updated_iso, "h")}).unchanged == (entry,)
+
+
+def test_an_entry_with_only_a_publication_date_stays_unchanged() -> None:
+    (entry,) = parse_feed(rss(item("k", "/k").replace("</item>", "<pubDate>Mon, 11 Nov 2019 03:41:00 GMT"
+                                                                  "</pubDate></item>")), url=FEED_URL).entries
+    assert entry.updated is None and entry.published is not None
+    assert classify_entries([entry], {"k": SeenEntry(None, entry.content_hash)}).unchanged == (entry,)
 
 
 # --- the feeds of the shared syndication web -------------------------------------------------
