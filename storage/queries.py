@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, case, func, literal, select, tuple_, union_all
+from sqlalchemy import CompoundSelect, Integer, Select, bindparam, case, func, literal, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from storage.articles import Article, Republication, UrlAlias
-from storage.search import matching_article_ids, search_terms
+from storage.search import matching_article_ids, search_parameters, search_terms
 from storage.sources import Source
 
 EXCERPT_CHARS = 300
@@ -130,29 +131,57 @@ def _article_row(row: Any) -> ArticleRow:
     return ArticleRow(**row._mapping)
 
 
-def _filtered(session: Session, filters: ArticleFilters) -> AnySelect | None:
-    """The article SELECT restricted by `filters`, or None when nothing can match."""
+@dataclass(frozen=True)
+class _PageShape:
+    """What a page query looks like, apart from its parameter values: the key of its statement."""
+
+    dialect: str
+    source: bool
+    author: bool
+    language: bool
+    since: bool
+    until: bool
+    terms: int  # number of search terms; 0 for no search
+    dated: bool  # the dated segment (published DESC, id DESC) or the undated one (id DESC)
+    after: bool
+
+
+@lru_cache(maxsize=256)
+def _page_statement(shape: _PageShape) -> AnySelect:
+    """The SELECT of one page segment, with every value a bind parameter; built once per shape.
+
+    Building a statement costs more than executing a cached one, and the API builds the same
+    few shapes over and over.
+    """
     stmt = _article_columns()
-    if filters.source_host is not None:
+    if shape.source:
         # A scalar subquery, not a join on host: the planner then walks the
         # (source_id, published, id) index in order.
-        source_id = select(Source.id).where(Source.host == filters.source_host).scalar_subquery()
+        source_id = select(Source.id).where(Source.host == bindparam("source_host")).scalar_subquery()
         stmt = stmt.where(Article.source_id == source_id)
-    if filters.author is not None:
-        stmt = stmt.where(Article.author == filters.author)
-    if filters.language is not None:
-        stmt = stmt.where(Article.language == filters.language)
-    if filters.published_since is not None:
-        stmt = stmt.where(Article.published >= filters.published_since)
-    if filters.published_until is not None:
-        stmt = stmt.where(Article.published <= filters.published_until)
-    if filters.query is not None:
-        terms = search_terms(filters.query)
-        if not terms:
-            return None
-        dialect = session.get_bind().dialect.name
-        stmt = stmt.where(Article.id.in_(matching_article_ids(dialect, terms)))
-    return stmt
+    if shape.author:
+        stmt = stmt.where(Article.author == bindparam("author"))
+    if shape.language:
+        stmt = stmt.where(Article.language == bindparam("language"))
+    if shape.since:
+        stmt = stmt.where(Article.published >= bindparam("since"))
+    if shape.until:
+        stmt = stmt.where(Article.published <= bindparam("until"))
+    if shape.terms:
+        stmt = stmt.where(Article.id.in_(matching_article_ids(shape.dialect, shape.terms)))
+    after_id = bindparam("after_id", type_=Integer)
+    if shape.dated:
+        stmt = stmt.where(Article.published.is_not(None))
+        if shape.after:
+            after_published = bindparam("after_published", type_=Article.published.type)
+            stmt = stmt.where(tuple_(Article.published, Article.id) < tuple_(after_published, after_id))
+        stmt = stmt.order_by(Article.published.desc(), Article.id.desc())
+    else:
+        stmt = stmt.where(Article.published.is_(None))
+        if shape.after:
+            stmt = stmt.where(Article.id < after_id)
+        stmt = stmt.order_by(Article.id.desc())
+    return stmt.limit(bindparam("limit", type_=Integer))
 
 
 def list_article_page(
@@ -163,60 +192,47 @@ def list_article_page(
     Dated articles come first, then undated ones by descending id. The two segments are read
     by separate index-friendly queries rather than one OR, so each is an index range scan.
     """
-    base = _filtered(session, filters)
-    if base is None:
-        return []
+    dialect = session.get_bind().dialect.name
+    terms = search_terms(filters.query) if filters.query is not None else []
+    if filters.query is not None and not terms:
+        return []  # a query without a single word matches nothing
+    params: dict[str, Any] = {
+        "source_host": filters.source_host,
+        "author": filters.author,
+        "language": filters.language,
+        "since": filters.published_since,
+        "until": filters.published_until,
+        **(search_parameters(dialect, terms) if terms else {}),
+    }
+
+    def shape(*, dated: bool, after: bool) -> _PageShape:
+        return _PageShape(
+            dialect=dialect, source=filters.source_host is not None, author=filters.author is not None,
+            language=filters.language is not None, since=filters.published_since is not None,
+            until=filters.published_until is not None, terms=len(terms), dated=dated, after=after,
+        )
+
+    def fetch(segment: _PageShape, **values: Any) -> list[ArticleRow]:
+        # Parameters the statement does not use are ignored.
+        return [_article_row(r) for r in session.execute(_page_statement(segment), {**params, **values})]
+
     rows: list[ArticleRow] = []
     if after is None or after.published is not None:
-        dated = base.where(Article.published.is_not(None))
-        if after is not None:
-            dated = dated.where(tuple_(Article.published, Article.id) < (after.published, after.id))
-        dated = dated.order_by(Article.published.desc(), Article.id.desc()).limit(limit)
-        rows.extend(_article_row(r) for r in session.execute(dated))
+        cursor = {"after_published": after.published, "after_id": after.id} if after else {}
+        rows += fetch(shape(dated=True, after=after is not None), limit=limit, **cursor)
+    # A date range never matches an undated article.
     if len(rows) < limit and not (filters.published_since or filters.published_until):
-        undated = base.where(Article.published.is_(None))
-        if after is not None and after.published is None:
-            undated = undated.where(Article.id < after.id)
-        undated = undated.order_by(Article.id.desc()).limit(limit - len(rows))
-        rows.extend(_article_row(r) for r in session.execute(undated))
+        resume = after is not None and after.published is None
+        cursor = {"after_id": after.id} if resume and after else {}
+        rows += fetch(shape(dated=False, after=resume), limit=limit - len(rows), **cursor)
     return rows
 
 
-def get_article(session: Session, *, public_id: str) -> ArticleRow | None:
-    """The canonical article whose public id is `public_id`."""
-    row = session.execute(_article_columns().where(Article.public_id == public_id)).first()
-    return _article_row(row) if row is not None else None
-
-
-def get_article_with_text(session: Session, *, public_id: str) -> tuple[ArticleRow, str] | None:
-    """The canonical article whose public id is `public_id`, and its full extracted text."""
-    row = session.execute(
-        _article_columns().add_columns(Article.text.label("full_text")).where(Article.public_id == public_id)
-    ).first()
-    if row is None:
-        return None
-    mapping = dict(row._mapping)
-    text = mapping.pop("full_text")
-    return ArticleRow(**mapping), text
-
-
-def article_aliases(session: Session, *, article_id: int) -> list[str]:
-    """The alias URLs of an article, sorted."""
-    stmt = select(UrlAlias.url).where(UrlAlias.article_id == article_id).order_by(UrlAlias.url)
-    return list(session.scalars(stmt))
-
-
-def count_republications(session: Session, *, article_id: int) -> int:
-    """How many republications an article has."""
-    stmt = select(func.count()).select_from(Republication).where(Republication.article_id == article_id)
-    return int(session.execute(stmt).scalar_one())
-
-
-def list_republications(
-    session: Session, *, article_id: int, after_id: int | None, limit: int
-) -> list[RepublicationRow]:
-    """Up to `limit` republications of an article in the order they were stored, after `after_id`."""
-    stmt = select(
+@lru_cache(maxsize=1)
+def _statements() -> dict[str, Any]:
+    """The fixed-shape statements of the read path, built once (their values are bind parameters)."""
+    by_public_id = Article.public_id == bindparam("public_id")
+    republication_columns = select(
         Republication.id,
         Republication.url,
         Republication.site,
@@ -229,11 +245,61 @@ def list_republications(
         Republication.via,
         Republication.containment,
         Republication.first_seen,
-    ).where(Republication.article_id == article_id)
-    if after_id is not None:
-        stmt = stmt.where(Republication.id > after_id)
-    stmt = stmt.order_by(Republication.id).limit(limit)
-    return [RepublicationRow(**r._mapping) for r in session.execute(stmt)]
+    ).where(Republication.article_id == bindparam("article_id"))
+    limit = bindparam("limit", type_=Integer)
+    return {
+        "article": _article_columns().where(by_public_id),
+        "article_by_id": _article_columns().where(Article.id == bindparam("id")),
+        "article_with_text": _article_columns().add_columns(Article.text.label("full_text")).where(by_public_id),
+        "aliases": select(UrlAlias.url).where(UrlAlias.article_id == bindparam("article_id")).order_by(UrlAlias.url),
+        "republication_count": select(func.count())
+        .select_from(Republication)
+        .where(Republication.article_id == bindparam("article_id")),
+        "republications": republication_columns.order_by(Republication.id).limit(limit),
+        "republications_after": republication_columns.where(Republication.id > bindparam("after_id", type_=Integer))
+        .order_by(Republication.id)
+        .limit(limit),
+        "urls_exact": _known_urls(lambda model: model.url.in_(bindparam("urls", expanding=True))),
+        "urls_by_key": _known_urls(lambda model: model.url_key == bindparam("key")),
+    }
+
+
+def get_article(session: Session, *, public_id: str) -> ArticleRow | None:
+    """The canonical article whose public id is `public_id`."""
+    row = session.execute(_statements()["article"], {"public_id": public_id}).first()
+    return _article_row(row) if row is not None else None
+
+
+def get_article_with_text(session: Session, *, public_id: str) -> tuple[ArticleRow, str] | None:
+    """The canonical article whose public id is `public_id`, and its full extracted text."""
+    row = session.execute(_statements()["article_with_text"], {"public_id": public_id}).first()
+    if row is None:
+        return None
+    mapping = dict(row._mapping)
+    text = mapping.pop("full_text")
+    return ArticleRow(**mapping), text
+
+
+def article_aliases(session: Session, *, article_id: int) -> list[str]:
+    """The alias URLs of an article, sorted."""
+    return list(session.scalars(_statements()["aliases"], {"article_id": article_id}))
+
+
+def count_republications(session: Session, *, article_id: int) -> int:
+    """How many republications an article has."""
+    return int(session.execute(_statements()["republication_count"], {"article_id": article_id}).scalar_one())
+
+
+def list_republications(
+    session: Session, *, article_id: int, after_id: int | None, limit: int
+) -> list[RepublicationRow]:
+    """Up to `limit` republications of an article in the order they were stored, after `after_id`."""
+    if after_id is None:
+        rows = session.execute(_statements()["republications"], {"article_id": article_id, "limit": limit})
+    else:
+        params = {"article_id": article_id, "after_id": after_id, "limit": limit}
+        rows = session.execute(_statements()["republications_after"], params)
+    return [RepublicationRow(**r._mapping) for r in rows]
 
 
 def _known_urls(condition: Any) -> CompoundSelect[Any]:
@@ -258,18 +324,18 @@ def find_url(session: Session, *, candidates: list[str], match_key: str | None =
     spellings = list(dict.fromkeys(candidates))
     found: dict[str, tuple[str, int]] = {}
     if spellings:
-        rows = session.execute(_known_urls(lambda model: model.url.in_(spellings)))
+        rows = session.execute(_statements()["urls_exact"], {"urls": spellings})
         found = {row.url: (row.role, row.article_id) for row in rows}
     match = next(((url, *found[url]) for url in spellings if url in found), None)
     if match is None and match_key is not None:
-        rows = session.execute(_known_urls(lambda model: model.url_key == match_key))
+        rows = session.execute(_statements()["urls_by_key"], {"key": match_key})
         # Several stored spellings can share a key: prefer the canonical URL, then the oldest.
         ranked = sorted(rows, key=lambda r: (_ROLE_ORDER[r.role], r.article_id, r.url))
         match = (ranked[0].url, ranked[0].role, ranked[0].article_id) if ranked else None
     if match is None:
         return None
     url, role, article_id = match
-    row = session.execute(_article_columns().where(Article.id == article_id)).one()
+    row = session.execute(_statements()["article_by_id"], {"id": article_id}).one()
     return UrlMatch(url=url, role=role, article=_article_row(row))
 
 

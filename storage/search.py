@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table
+from sqlalchemy import ColumnElement, Select, Text, bindparam, column, func, literal_column, select, table
 
 # Every database object that migrations create outside the models: tables (with FTS5's
 # shadow tables), indexes, triggers, functions and views.
@@ -107,17 +107,29 @@ def fts5_match_expression(terms: list[str]) -> str:
     return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
 
 
-def matching_article_ids(dialect: str, terms: list[str]) -> Select[Any]:
-    """A SELECT of the ids of articles that contain every term (`terms` must not be empty)."""
-    if not terms:
+def matching_article_ids(dialect: str, term_count: int) -> Select[Any]:
+    """A SELECT of the ids of articles that contain every term, with the terms as bind parameters.
+
+    The statement depends only on the dialect and the number of terms, so callers can build it
+    once and cache it; `search_parameters` gives the values to execute it with.
+    """
+    if term_count < 1:
         raise ValueError("a search needs at least one term")
     if dialect == "sqlite":
         fts = table(FTS_TABLE, column("rowid"))
-        return select(fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(fts5_match_expression(terms)))
+        return select(fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_query", type_=Text)))
     if dialect == "postgresql":
         side = table("article_search", column("article_id"), column("document"))
-        query: ColumnElement[Any] = func.phraseto_tsquery(PG_TEXT_SEARCH_CONFIG, terms[0])
-        for term in terms[1:]:
-            query = query.op("&&")(func.phraseto_tsquery(PG_TEXT_SEARCH_CONFIG, term))
+        query: ColumnElement[Any] = func.phraseto_tsquery(PG_TEXT_SEARCH_CONFIG, bindparam("term_0", type_=Text))
+        for index in range(1, term_count):
+            term = func.phraseto_tsquery(PG_TEXT_SEARCH_CONFIG, bindparam(f"term_{index}", type_=Text))
+            query = query.op("&&")(term)
         return select(side.c.article_id).where(side.c.document.op("@@")(query))
     raise ValueError(f"full-text search is not supported on {dialect}")
+
+
+def search_parameters(dialect: str, terms: list[str]) -> dict[str, str]:
+    """The bind parameters of `matching_article_ids(dialect, len(terms))` for these terms."""
+    if dialect == "sqlite":
+        return {"fts_query": fts5_match_expression(terms)}
+    return {f"term_{index}": term for index, term in enumerate(terms)}
