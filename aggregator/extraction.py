@@ -206,13 +206,18 @@ _CONTAINERS = frozenset({"list", "table", "row", "cell", "div", "main"})
 
 def _block_text(element: Any) -> str:
     parts: list[str] = []
-    for node in element.iter():
-        if node.tag == "lb":
-            parts.append(" ")
-        if (node.text and node is element) or (node.text and node.tag not in _CONTAINERS | _TEXT_BLOCKS):
+
+    def walk(node: Any) -> None:
+        if node.text:
             parts.append(node.text)
-        if node is not element and node.tail:
-            parts.append(node.tail)
+        for child in node:
+            if child.tag == "lb":
+                parts.append(" ")
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(element)
     return clean_line(" ".join("".join(parts).split()))
 
 

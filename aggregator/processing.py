@@ -91,9 +91,9 @@ def run_extraction(job: ExtractionJob) -> tuple[int, PageReading | None, str | N
     """Extract one page and read its claims (runs in a worker process): (page id, reading, error)."""
     try:
         html = decode_html(job.body, job.content_type)
-        extracted = extract_page(html, job.url, hints=job.hints, default_language=job.default_language)
-        attribution = parse_attribution(html, job.url, known_sources=job.known_sources)
-        return job.page_id, PageReading(extracted, attribution), None
+        reading = read_page(html, job.url, hints=job.hints, default_language=job.default_language,
+                            known_sources=job.known_sources)
+        return job.page_id, reading, None
     except Exception as exc:  # one bad page must never stop the run
         return job.page_id, None, f"extraction failed: {type(exc).__name__}: {exc}"
 
@@ -163,6 +163,25 @@ def claims_as_data(attribution: Attribution) -> list[dict[str, Any]]:
     ]
 
 
+def clean_text(reading: PageReading, *, partner: bool) -> str:
+    """The text stored for a page: its main text without credit lines or repeated paragraphs.
+
+    On a partner's own page, lines that credit nobody else (a read-more line naming itself)
+    are its own text and stay.
+    """
+    attribution = reading.attribution
+    if partner and not attribution.source_host:
+        attribution = replace(attribution, credit_lines=frozenset())
+    return strip_attribution(reading.extracted.text, attribution)
+
+
+def read_page(html: str, url: str, *, hints: dict[str, Any] | None = None, default_language: str | None = None,
+              known_sources: dict[str, str] | None = None) -> PageReading:
+    """Extraction and attribution of one page, as processing does them."""
+    extracted = extract_page(html, url, hints=hints, default_language=default_language)
+    return PageReading(extracted, parse_attribution(html, url, known_sources=known_sources or {}))
+
+
 def _store(
     session: Any,
     page: Page,
@@ -176,12 +195,7 @@ def _store(
         mark_page(session, page_id=page.id, state=SKIPPED, error=extracted.reason)
         stats.skipped += 1
         return
-    # Credit lines and repeated paragraphs are not the article's text. On a partner's own
-    # page, lines that credit nobody else (a read-more line naming itself) are its own text.
-    credits = attribution if attribution.source_host or source is None or source.role != "partner" else replace(
-        attribution, credit_lines=frozenset()
-    )
-    text = strip_attribution(extracted.text, credits)
+    text = clean_text(reading, partner=source is not None and source.role == "partner")
     if source is None or source.role != "partner":
         # Republished copies never become canonical articles: matching attaches them. Matching
         # reads the whole extracted text (the check tolerates boilerplate around the copy);
