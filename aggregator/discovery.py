@@ -92,6 +92,12 @@ def common_feed_urls(base_url: str) -> list[str]:
     return [urljoin(base_url, path) for path in COMMON_FEED_PATHS]
 
 
+def feed_candidates(html: str, base_url: str) -> list[str]:
+    """Feed URLs to try for a site, best first: those its page announces, then the common paths."""
+    announced = feed_links(html, base_url)
+    return announced + [url for url in common_feed_urls(base_url) if url not in announced]
+
+
 def sitemaps_from_robots(robots_txt: str, base_url: str) -> list[str]:
     """The `Sitemap:` URLs of a robots.txt (anywhere in the file, any case), absolute, deduplicated."""
     found: list[str] = []

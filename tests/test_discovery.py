@@ -12,6 +12,7 @@ from aggregator.discovery import (
     COMMON_FEED_PATHS,
     MAX_SITEMAP_BYTES,
     common_feed_urls,
+    feed_candidates,
     feed_links,
     looks_like_feed,
     parse_sitemap,
@@ -63,6 +64,14 @@ def test_common_feed_paths() -> None:
     urls = common_feed_urls("http://blog.example.org/some/page.html")
     assert urls[0] == "http://blog.example.org/feed/"
     assert "http://blog.example.org/feeds/posts/default" in urls
+
+
+def test_feed_candidates_put_announced_feeds_first() -> None:
+    html = '<link rel="alternate" type="application/atom+xml" href="/atom.xml">'
+    candidates = feed_candidates(html, "http://x.example/post/1")
+    assert candidates[0] == "http://x.example/atom.xml"
+    assert candidates.count("http://x.example/atom.xml") == 1
+    assert candidates[1:] == [u for u in common_feed_urls("http://x.example/") if u != "http://x.example/atom.xml"]
 
 
 def test_sitemaps_from_robots() -> None:
