@@ -24,8 +24,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema: create and migrate.", no_args_is_help=True)
 sources_app = typer.Typer(help="The sites to crawl: import from YAML, list.", no_args_is_help=True)
+feeds_app = typer.Typer(help="The feeds being polled: status, errors, schedule.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(sources_app, name="sources")
+app.add_typer(feeds_app, name="feeds")
 
 DatabaseOption = Annotated[
     str | None,
@@ -135,6 +137,140 @@ def sources_list(
         typer.echo(f"{r['host']:<{width}}  {r['role']:<11}  {r['language'] or '-':<5}  {r['name']}  feeds: {feeds}")
 
 
+@sources_app.command("add")
+def sources_add(
+    url: Annotated[str, typer.Argument(help="The site's home page.")],
+    role: Annotated[str, typer.Option(help="partner (publishes originals) or republisher")] = "partner",
+    language: Annotated[str | None, typer.Option(help="Language code, e.g. fr")] = None,
+    name: Annotated[str | None, typer.Option(help="Display name (default: the site's title)")] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Add a site: its feeds are found on the home page (or at common paths), its sitemaps in robots.txt."""
+    from aggregator.fetch import FetchError
+    from aggregator.source_discovery import discover_source
+    from aggregator.sources_file import ROLES
+    from aggregator.sources_import import import_sources
+    from aggregator.urls import InvalidURLError
+
+    if role not in ROLES:
+        raise _fail(f"--role must be one of {', '.join(ROLES)}", 2)
+    db = _db(database_url)
+    _require_schema(db)
+    try:
+        spec = discover_source(url, role=role, language=language, name=name, say=typer.echo)
+    except InvalidURLError as exc:
+        raise _fail(str(exc), 2) from exc
+    except FetchError as exc:
+        raise _fail(f"cannot read the site: {exc}") from exc
+    import_sources(db, [spec])
+    feeds = ", ".join(spec.feeds) or "none (sitemaps and listing pages will be crawled)"
+    typer.echo(f"added {spec.host} ({spec.name}) as {spec.role}; feeds: {feeds}")
+
+
+@sources_app.command("import-opml")
+def sources_import_opml(
+    file: Annotated[Path, typer.Argument(help="OPML file (feed readers' export format).", exists=True,
+                                         dir_okay=False)],
+    role: Annotated[str, typer.Option(help="Role of outlines without a role attribute.")] = "partner",
+    database_url: DatabaseOption = None,
+) -> None:
+    """Add or update sources from an OPML file: one source per site, with its feeds."""
+    from aggregator.opml import read_opml
+    from aggregator.sources_file import ROLES, SourceSpec
+    from aggregator.sources_import import import_sources
+    from aggregator.urls import host_of, try_normalise_url
+
+    if role not in ROLES:
+        raise _fail(f"--role must be one of {', '.join(ROLES)}", 2)
+    db = _db(database_url)
+    _require_schema(db)
+    try:
+        outlines = read_opml(file.read_bytes())
+    except ValueError as exc:
+        raise _fail(f"{file}: {exc}", 2) from exc
+    specs: dict[str, SourceSpec] = {}
+    skipped = 0
+    for outline in outlines:
+        feed = try_normalise_url(outline.xml_url)
+        home = try_normalise_url(outline.html_url) or (f"{feed.split('://')[0]}://{host_of(feed)}/" if feed else None)
+        outline_role = outline.role if outline.role in ROLES else role
+        if not home:
+            skipped += 1
+            continue
+        host = host_of(home)
+        previous = specs.get(host)
+        feeds = (previous.feeds if previous else ()) + ((feed,) if feed else ())
+        specs[host] = SourceSpec(name=(previous.name if previous else None) or outline.title or host, home=home,
+                                 host=host, role=outline_role, feeds=tuple(dict.fromkeys(feeds)))
+    count = import_sources(db, list(specs.values()))
+    typer.echo(f"imported {count} source(s) from {file}" + (f"; {skipped} outline(s) without a URL" if skipped else ""))
+
+
+@sources_app.command("export-opml")
+def sources_export_opml(
+    database_url: DatabaseOption = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+) -> None:
+    """Write the sources and their feeds as OPML 2.0 (with a role attribute per outline)."""
+    from aggregator.opml import OpmlOutline, write_opml
+    from storage.engine import session_scope
+    from storage.feeds import feeds_of
+    from storage.sources import list_sources
+
+    db = _db(database_url)
+    _require_schema(db)
+    outlines = []
+    with session_scope(db) as session:
+        for source in list_sources(session):
+            feed_urls: list[str | None] = [f.url for f in feeds_of(session, source.id)] or [None]
+            for feed_url in feed_urls:
+                outlines.append(OpmlOutline(title=source.name, xml_url=feed_url, html_url=source.home_url,
+                                            role=source.role, category=source.role))
+    document = write_opml(outlines, "syndication-aggregator sources")
+    if output is None:
+        sys.stdout.buffer.write(document)
+    else:
+        output.write_bytes(document)
+
+
+@feeds_app.command("list")
+def feeds_list(
+    database_url: DatabaseOption = None,
+    output_format: Annotated[str, typer.Option("--format", help="table or jsonl")] = "table",
+    failing: Annotated[bool, typer.Option("--failing", help="Only feeds flagged as failing.")] = False,
+) -> None:
+    """Each feed: source, format, last status and error, consecutive errors, entries seen, last and next poll."""
+    from aggregator.schedule import is_failing
+    from storage.engine import session_scope
+    from storage.feeds import list_feeds
+
+    if output_format not in ("table", "jsonl"):
+        raise _fail("--format must be table or jsonl", 2)
+    db = _db(database_url)
+    _require_schema(db)
+    with session_scope(db) as session:
+        rows: list[dict[str, Any]] = [
+            {"url": f.url, "source": host, "format": f.format, "last_status": f.last_status,
+             "last_error": f.last_error, "consecutive_errors": f.consecutive_errors,
+             "failing": is_failing(f.consecutive_errors), "entries_seen": f.entries_seen,
+             "last_poll": f.last_polled_at.isoformat() if f.last_polled_at else None,
+             "next_poll": f.next_poll_at.isoformat() if f.next_poll_at else None}
+            for f, host in list_feeds(session)
+        ]
+    rows = [r for r in rows if r["failing"]] if failing else rows
+    if output_format == "jsonl":
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    for r in rows:
+        state = "FAILING" if r["failing"] else ("ok" if not r["consecutive_errors"] else "error")
+        typer.echo(f"{r['url']}  [{r['source']}]  {r['format'] or '-'}  status {r['last_status'] or '-'}  {state}"
+                   f"  entries {r['entries_seen']}  last {(r['last_poll'] or '-')[:19]}"
+                   f"  next {(r['next_poll'] or '-')[:19]}")
+        if r["last_error"]:
+            typer.echo(f"    last error ({r['consecutive_errors']} in a row): {r['last_error']}")
+
+
 def _print_summary(summary: dict[str, object]) -> None:
     errors = summary.get("errors", 0)
     by_kind = summary.get("errors_by_kind") or {}
@@ -143,6 +279,7 @@ def _print_summary(summary: dict[str, object]) -> None:
         f"crawl finished ({summary.get('finish_reason', '?')}): "
         f"{summary.get('pages_fetched', 0)} pages fetched, "
         f"{summary.get('feeds_polled', 0)} feeds polled ({summary.get('feeds_not_modified', 0)} not modified), "
+        f"{summary.get('pages_not_modified', 0)} pages not modified; "
         f"articles: {summary.get('articles_new', 0)} new, {summary.get('articles_updated', 0)} updated; "
         f"{summary.get('republisher_pages', 0)} republisher pages; "
         f"{summary.get('pages_skipped', 0)} pages skipped; "
@@ -153,11 +290,19 @@ def _print_summary(summary: dict[str, object]) -> None:
 @app.command()
 def crawl(
     source: Annotated[list[str] | None, typer.Option("--source", help="Only this host (repeatable).")] = None,
+    due: Annotated[bool, typer.Option("--due", help="Only the feeds whose scheduled poll time has come "
+                                                    "(what cron runs every few minutes).")] = False,
+    feeds_only: Annotated[bool, typer.Option("--feeds-only", help="Every feed, but no listing pages "
+                                                                  "or sitemaps.")] = False,
     database_url: DatabaseOption = None,
     jobs: Annotated[int, typer.Option(help="Processes for extraction (0: one per core).")] = 0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every request.")] = False,
 ) -> None:
     """Fetch the sources' feeds, sitemaps and listing pages, then extract and store articles.
+
+    Incremental: feeds are asked with their stored ETag and Last-Modified, only new or changed
+    entries lead to page fetches, and pages already stored are not fetched again. Each feed's
+    next poll time follows its publishing rhythm (see `aggregator feeds list`).
 
     Errors (dead hosts, HTTP errors, broken feeds) are recorded on their feed or page and
     counted; they never stop the crawl. Safe to kill and run again.
@@ -166,8 +311,8 @@ def crawl(
 
     url = _db(database_url)
     _require_schema(url)
-    summary = run_crawl(url, hosts=[h.lower() for h in source or []], log_level="INFO" if verbose else "WARNING",
-                        jobs=jobs)
+    summary = run_crawl(url, hosts=[h.lower() for h in source or []], due=due, feeds_only=feeds_only,
+                        log_level="INFO" if verbose else "WARNING", jobs=jobs)
     _print_summary(summary)
     if not summary or summary.get("processing_error"):
         problem = summary.get("processing_error") if summary else "the crawl did not record its run"

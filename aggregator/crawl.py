@@ -26,17 +26,22 @@ def run_crawl(
     database_url: str,
     *,
     hosts: list[str] | None = None,
+    due: bool = False,
+    feeds_only: bool = False,
     log_level: str = "WARNING",
     jobs: int = 0,
 ) -> dict[str, Any]:
     """Crawl the sources (all, or those of `hosts`) and process what was fetched.
+
+    `due`: poll only the feeds whose scheduled time has come; `feeds_only`: every feed, no
+    listing pages or sitemaps.
 
     Blocks until the crawl ends; returns the run's summary (as stored in crawl_runs).
     The Twisted reactor cannot restart, so call this once per process.
     """
     settings = scrapy_settings(database_url, log_level=log_level, AGGREGATOR_PROCESS_JOBS=jobs)
     process = CrawlerProcess(settings)
-    process.crawl("sources", hosts=hosts or [])
+    process.crawl("sources", hosts=hosts or [], due=due, feeds_only=feeds_only)
     process.start()
     with session_scope(database_url) as session:
         runs = last_runs(session, limit=1)

@@ -9,14 +9,12 @@ recorded as an alias.
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from aggregator.canonical import attribution_verdict
 from aggregator.extraction import extract_page
+from aggregator.fetch import FetchError, RobotsRules, fetch
 from aggregator.matching import copy_facts, evaluate
 from aggregator.processing import decode_html
 from aggregator.settings import Settings
@@ -72,32 +70,12 @@ def _article(session: Any, article_id: int) -> dict[str, Any] | None:
     return {"id": public_id, "url": url, "title": title, "site": host}
 
 
-def _allowed_by_robots(url: str, settings: Settings) -> bool:
-    """Whether the site's robots.txt lets our user agent fetch `url` (no robots.txt: yes)."""
-    from protego import Protego
-
-    parts = urlsplit(url)
-    robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-    request = urllib.request.Request(robots_url, headers={"User-Agent": settings.user_agent})
-    try:
-        with urllib.request.urlopen(request, timeout=settings.download_timeout) as response:
-            rules = response.read(512 * 1024).decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        # No robots.txt (404, 410) allows everything; any other error is taken as a refusal.
-        return exc.code in (404, 410)
-    return bool(Protego.parse(rules).can_fetch(url, settings.user_agent))
-
-
 def _fetch_canonical(url: str, settings: Settings) -> tuple[str | None, str | None]:
-    """Fetch a page (through the environment's proxies); return (final URL, declared canonical URL)."""
-    request = urllib.request.Request(url, headers={"User-Agent": settings.user_agent})
-    with urllib.request.urlopen(request, timeout=settings.download_timeout) as response:
-        body = response.read(MAX_FETCH_BYTES)
-        final = response.geturl()
-        content_type = response.headers.get("Content-Type")
-    extracted = extract_page(decode_html(body, content_type), final)
-    declared = try_normalise_url(extracted.canonical_url, final) or try_normalise_url(extracted.og_url, final)
-    return final, declared
+    """Fetch a page; return (final URL, declared canonical URL)."""
+    page = fetch(url, settings, max_bytes=MAX_FETCH_BYTES)
+    extracted = extract_page(decode_html(page.body, page.content_type), page.url)
+    declared = try_normalise_url(extracted.canonical_url, page.url) or try_normalise_url(extracted.og_url, page.url)
+    return page.url, declared
 
 
 def _resolve_unknown(session: Any, result: Explanation, normal: str, settings: Settings) -> None:
@@ -106,12 +84,12 @@ def _resolve_unknown(session: Any, result: Explanation, normal: str, settings: S
     if not any(same_site(host, host_of(normal)) for host in known_hosts):
         result.notes.append("not on any known source's site")
         return
+    if not RobotsRules(settings).allowed(normal):
+        result.notes.append("robots.txt forbids fetching it: not fetched")
+        return
     try:
-        if not _allowed_by_robots(normal, settings):
-            result.notes.append("robots.txt forbids fetching it: not fetched")
-            return
         final, declared = _fetch_canonical(normal, settings)
-    except (OSError, ValueError) as exc:
+    except FetchError as exc:
         result.notes.append(f"fetching it failed: {exc}")
         return
     for candidate in (declared, try_normalise_url(final)):

@@ -54,6 +54,7 @@ class ProcessAfterCrawl:
             "robots_forbidden": raw.get("robotstxt/forbidden", 0),
             "pages_fetched": raw.get("aggregator/pages_fetched", 0),
             "pages_unchanged": raw.get("aggregator/pages_unchanged", 0),
+            "pages_not_modified": raw.get("aggregator/pages_not_modified", 0),
             "feeds_polled": raw.get("aggregator/feeds_polled", 0),
             "feeds_not_modified": raw.get("aggregator/feeds_not_modified", 0),
             "feed_entries_new": raw.get("aggregator/feed_entries_new", 0),

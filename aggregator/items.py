@@ -31,6 +31,14 @@ class FailedFetch:
     status: int | None
     reason: str
     feed_id: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class UnchangedPage:
+    """A page that answered 304 to a conditional request: nothing to store but the fact."""
+
+    url: str
 
 
 @dataclass
@@ -44,5 +52,8 @@ class PolledFeed:
     etag: str | None
     last_modified: str | None
     body_hash: str | None
+    not_modified: bool = False  # a 304, or the same bytes as last time
+    headers: dict[str, str] = field(default_factory=dict)
+    ttl_minutes: int | None = None
     # one dict per entry: key, url (normalised link), link, title, author, published, updated, content_hash
     entries: list[dict[str, Any]] = field(default_factory=list)

@@ -6,13 +6,17 @@ before the kill, and a re-run upserts over it without duplicating anything.
 
 from __future__ import annotations
 
+import random
+from datetime import timedelta
 from typing import Any
 
 from scrapy.crawler import Crawler
 
-from aggregator.items import FailedFetch, FetchedPage, PolledFeed
+from aggregator.items import FailedFetch, FetchedPage, PolledFeed, UnchangedPage
+from aggregator.schedule import SchedulePolicy, next_poll
+from storage.base import utcnow
 from storage.engine import session_scope
-from storage.feeds import record_entries, record_feed_error, record_feed_success
+from storage.feeds import recent_entry_times, record_entries, record_feed_error, record_feed_poll, set_next_poll
 from storage.pages import record_page_failure, store_fetched_page
 
 
@@ -22,6 +26,12 @@ class StoragePipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.database_url: str = crawler.settings["AGGREGATOR_DATABASE_URL"]
+        self.policy = SchedulePolicy(
+            min_interval=timedelta(minutes=crawler.settings.getfloat("AGGREGATOR_MIN_POLL_MINUTES")),
+            max_interval=timedelta(hours=crawler.settings.getfloat("AGGREGATOR_MAX_POLL_HOURS")),
+            max_backoff=timedelta(hours=crawler.settings.getfloat("AGGREGATOR_MAX_BACKOFF_HOURS")),
+        )
+        self.rng = random.Random()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
@@ -38,6 +48,8 @@ class StoragePipeline:
             self._store_feed(item)
         elif isinstance(item, FailedFetch):
             self._store_failure(item)
+        elif isinstance(item, UnchangedPage):
+            self._inc("pages_not_modified")
         return item
 
     def _store_page(self, item: FetchedPage) -> None:
@@ -60,23 +72,32 @@ class StoragePipeline:
 
     def _store_feed(self, item: PolledFeed) -> None:
         with session_scope(self.database_url) as session:
-            record_feed_success(
-                session,
-                feed_id=item.feed_id,
-                status=item.status,
-                format=item.format,
-                etag=item.etag,
-                last_modified=item.last_modified,
-                body_hash=item.body_hash,
+            new_keys = [] if item.not_modified else record_entries(session, feed_id=item.feed_id, entries=item.entries)
+            now = utcnow()
+            when = next_poll(
+                now=now, entry_times=recent_entry_times(session, feed_id=item.feed_id), headers=item.headers,
+                ttl_minutes=item.ttl_minutes, status=item.status, consecutive_errors=0, policy=self.policy,
+                rng=self.rng,
             )
-            new_keys = record_entries(session, feed_id=item.feed_id, entries=item.entries)
+            record_feed_poll(
+                session, feed_id=item.feed_id, status=item.status, format=item.format, etag=item.etag,
+                last_modified=item.last_modified, body_hash=item.body_hash, next_poll_at=when,
+            )
         self._inc("feeds_polled")
+        if item.not_modified:
+            self._inc("feeds_not_modified")
         self._inc("feed_entries_new", len(new_keys))
 
     def _store_failure(self, item: FailedFetch) -> None:
         with session_scope(self.database_url) as session:
             if item.feed_id is not None:
-                record_feed_error(session, feed_id=item.feed_id, status=item.status, error=item.reason)
+                errors = record_feed_error(session, feed_id=item.feed_id, status=item.status, error=item.reason)
+                # Back off exponentially, honouring Retry-After; a failing feed is never dropped.
+                when = next_poll(
+                    now=utcnow(), entry_times=[], headers=item.headers, ttl_minutes=None, status=item.status,
+                    consecutive_errors=errors, policy=self.policy, rng=self.rng,
+                )
+                set_next_poll(session, feed_id=item.feed_id, next_poll_at=when)
             else:
                 record_page_failure(
                     session, url=item.url, source_id=item.source_id, status=item.status,

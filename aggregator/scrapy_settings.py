@@ -35,6 +35,9 @@ EXTENSIONS = {"aggregator.extensions.ProcessAfterCrawl": 500}
 AGGREGATOR_DATABASE_URL = _settings.database_url
 AGGREGATOR_PROCESS_JOBS = 0  # 0: one process per core
 AGGREGATOR_MAX_LISTING_PAGES = 50
+AGGREGATOR_MIN_POLL_MINUTES = _settings.min_poll_minutes
+AGGREGATOR_MAX_POLL_HOURS = _settings.max_poll_hours
+AGGREGATOR_MAX_BACKOFF_HOURS = _settings.max_poll_hours
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -21,6 +21,8 @@ class Settings:
     AGGREGATOR_DOWNLOAD_TIMEOUT  seconds (default 20)
     AGGREGATOR_MAX_BODY_SIZE  bytes (default 15 MiB)
     AGGREGATOR_CONCURRENCY_PER_HOST  parallel requests per host (default 2)
+    AGGREGATOR_MIN_POLL_MINUTES  shortest interval between two polls of a feed (default 15)
+    AGGREGATOR_MAX_POLL_HOURS  longest interval, and the cap of the error back-off (default 24)
     Proxies come from the standard http_proxy / https_proxy / no_proxy variables.
     """
 
@@ -30,6 +32,8 @@ class Settings:
     download_timeout: float = 20.0
     max_body_size: int = 15 * 1024 * 1024
     concurrency_per_host: int = 2
+    min_poll_minutes: float = 15.0
+    max_poll_hours: float = 24.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -42,6 +46,8 @@ class Settings:
             download_timeout=float(env.get("AGGREGATOR_DOWNLOAD_TIMEOUT") or 20.0),
             max_body_size=int(env.get("AGGREGATOR_MAX_BODY_SIZE") or 15 * 1024 * 1024),
             concurrency_per_host=int(env.get("AGGREGATOR_CONCURRENCY_PER_HOST") or 2),
+            min_poll_minutes=float(env.get("AGGREGATOR_MIN_POLL_MINUTES") or 15.0),
+            max_poll_hours=float(env.get("AGGREGATOR_MAX_POLL_HOURS") or 24.0),
         )
 
     @property

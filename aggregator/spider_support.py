@@ -23,8 +23,24 @@ def header(response: Response, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-def describe_failure(failure: Failure) -> tuple[int | None, str]:
-    """The HTTP status (if any) and a human reason for a failed request."""
+def response_headers(response: Response) -> dict[str, str]:
+    """The response headers as text (first value of each), for the polling schedule."""
+    return {
+        key.decode("latin-1"): values[0].decode("latin-1")
+        for key, values in response.headers.items()
+        if values
+    }
+
+
+def describe_failure(failure: Failure) -> tuple[int | None, str, dict[str, str]]:
+    """The HTTP status (if any), a human reason and the response headers of a failed request."""
+    status, reason = _status_and_reason(failure)
+    exc = failure.value
+    headers = response_headers(exc.response) if isinstance(exc, HttpError) else {}
+    return status, reason, headers
+
+
+def _status_and_reason(failure: Failure) -> tuple[int | None, str]:
     exc = failure.value
     if isinstance(exc, HttpError):
         response = exc.response

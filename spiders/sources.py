@@ -3,12 +3,16 @@
 One spider (not one per strategy) so that one duplicate filter sees every request: an article
 reached from a feed, a sitemap and a listing page is fetched once. Parsing is done by pure
 functions in `aggregator`; this module only turns their results into requests and items.
+
+Incremental by design: feeds are asked with their stored validators (ETag, Last-Modified), an
+unchanged body counts as not modified, only new or changed entries lead to page fetches, and a
+page already stored is not fetched again unless its feed entry changed (then conditionally).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
@@ -18,28 +22,41 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from aggregator.discovery import feed_links, parse_sitemap
-from aggregator.feeds import parse_feed
-from aggregator.items import FailedFetch, FetchedPage, PolledFeed
+from aggregator.feeds import FeedEntry, SeenEntry, body_hash, body_unchanged, classify_entries, parse_feed
+from aggregator.items import FailedFetch, FetchedPage, PolledFeed, UnchangedPage
 from aggregator.listing import parse_listing
-from aggregator.spider_support import describe_failure, header
+from aggregator.spider_support import describe_failure, header, response_headers
 from aggregator.urls import host_of, same_site, try_normalise_url
 from storage.engine import session_scope
-from storage.feeds import feeds_of, upsert_feed
+from storage.feeds import feeds_of, seen_entries, upsert_feed
+from storage.pages import stored_validators
 from storage.sources import list_sources
 
-FEED_STATUSES = [304]
+NOT_MODIFIED = [304]
+
+
+def _flag(value: Any) -> bool:
+    """A spider argument as a boolean (`-a due=1` on the command line gives a string)."""
+    return value is True or str(value).lower() in ("1", "true", "yes", "on")
 
 
 class SourcesSpider(scrapy.Spider):
-    """Crawl sources: `scrapy crawl sources [-a hosts=a.example,b.example]`."""
+    """Crawl sources: `scrapy crawl sources [-a hosts=a.example,b.example] [-a due=1] [-a feeds_only=1]`.
+
+    due: poll only the feeds whose scheduled time has come (and nothing else);
+    feeds_only: poll every feed, but no home page, listing or sitemap.
+    """
 
     name = "sources"
 
-    def __init__(self, hosts: str | list[str] | None = None, **kwargs: Any):
+    def __init__(self, hosts: str | list[str] | None = None, due: Any = False, feeds_only: Any = False,
+                 **kwargs: Any):
         super().__init__(**kwargs)
         if isinstance(hosts, str):
             hosts = [h.strip().lower() for h in hosts.split(",") if h.strip()]
         self.only_hosts: list[str] = list(hosts or [])
+        self.due_only = _flag(due)
+        self.feeds_only = self.due_only or _flag(feeds_only)
         self.sources: dict[str, dict[str, Any]] = {}  # host -> source facts
 
     @classmethod
@@ -55,15 +72,21 @@ class SourcesSpider(scrapy.Spider):
     # -- start ----------------------------------------------------------------------------
 
     def _load_sources(self) -> None:
+        now = datetime.now(UTC)
         with session_scope(self.database_url) as session:
             for source in list_sources(session, hosts=self.only_hosts or None):
+                feeds = feeds_of(session, source.id)
                 self.sources[source.host] = {
                     "id": source.id,
                     "home": source.home_url,
-                    "role": source.role,
-                    "language": source.language,
                     "sitemaps": list(source.sitemap_urls or []),
-                    "feeds": [(f.id, f.url, f.etag, f.last_modified) for f in feeds_of(session, source.id)],
+                    "feeds": [
+                        {"id": f.id, "url": f.url, "etag": f.etag, "last_modified": f.last_modified,
+                         "body_hash": f.body_hash}
+                        for f in feeds
+                        if not self.due_only or f.next_poll_at is None or f.next_poll_at <= now
+                    ],
+                    "has_feeds": bool(feeds),
                 }
         missing = sorted(set(self.only_hosts) - set(self.sources))
         if missing:
@@ -72,20 +95,21 @@ class SourcesSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         self._load_sources()
         for host, source in sorted(self.sources.items()):
-            yield Request(
-                source["home"], callback=self.parse_home, errback=self.failed,
-                meta={"source_host": host, "kind": "listing", "listing_depth": 0},
-            )
-            for feed_id, url, etag, last_modified in source["feeds"]:
-                yield self.feed_request(host, feed_id, url, etag, last_modified)
-            for url in source["sitemaps"]:
-                yield self.sitemap_request(host, url)
+            if not self.feeds_only:
+                yield Request(
+                    source["home"], callback=self.parse_home, errback=self.failed,
+                    meta={"source_host": host, "kind": "listing", "listing_depth": 0},
+                )
+                for url in source["sitemaps"]:
+                    yield self.sitemap_request(host, url)
+            for feed in source["feeds"]:
+                yield self.feed_request(host, feed)
 
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
         """Sitemaps named in robots.txt; `/sitemap.xml` when a source names none anywhere."""
         host = host_of(request.url)
         source = self.sources.get(host)
-        if source is None or source.get("robots_seen"):
+        if self.feeds_only or source is None or source.get("robots_seen"):
             return
         source["robots_seen"] = True
         named = list(getattr(getattr(robotparser, "rp", None), "sitemaps", []) or [])
@@ -98,24 +122,28 @@ class SourcesSpider(scrapy.Spider):
 
     # -- requests --------------------------------------------------------------------------
 
-    def feed_request(self, host: str, feed_id: int, url: str, etag: str | None, last_modified: str | None
-                     ) -> Request:
+    def feed_request(self, host: str, feed: dict[str, Any]) -> Request:
         headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
+        if feed.get("etag"):
+            headers["If-None-Match"] = feed["etag"]
+        if feed.get("last_modified"):
+            headers["If-Modified-Since"] = feed["last_modified"]
         return Request(
-            url, callback=self.parse_feed, errback=self.failed, headers=headers, priority=10,
-            meta={"source_host": host, "kind": "feed", "feed_id": feed_id, "handle_httpstatus_list": FEED_STATUSES},
+            feed["url"], callback=self.parse_feed, errback=self.failed, headers=headers, priority=10,
+            meta={"source_host": host, "kind": "feed", "feed_id": feed["id"], "body_hash": feed.get("body_hash"),
+                  "handle_httpstatus_list": NOT_MODIFIED},
         )
 
     def sitemap_request(self, host: str, url: str) -> Request:
         return Request(url, callback=self.parse_sitemap, errback=self.failed, priority=5,
                        meta={"source_host": host, "kind": "sitemap"})
 
-    def article_request(self, url: str) -> Request | None:
-        """A request for an article candidate on a known source, or None for anything else."""
+    def article_request(self, url: str, *, refresh: bool = False) -> Request | None:
+        """A request for an article candidate on a known source, or None for anything else.
+
+        A page already stored is not fetched again, unless `refresh` (its feed entry changed):
+        then it is asked for conditionally, with the validators stored with it.
+        """
         normal = try_normalise_url(url)
         if normal is None:
             return None
@@ -125,22 +153,35 @@ class SourcesSpider(scrapy.Spider):
             return None
         if normal.rstrip("/") == str(self.sources[source_host]["home"]).rstrip("/"):
             return None
-        return Request(normal, callback=self.parse_article, errback=self.failed,
-                       meta={"source_host": source_host, "kind": "page"})
+        with session_scope(self.database_url) as session:
+            validators = stored_validators(session, normal)
+        headers: dict[str, str] = {}
+        if validators is not None:
+            if not refresh:
+                return None
+            etag, last_modified = validators
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+        return Request(normal, callback=self.parse_article, errback=self.failed, headers=headers,
+                       meta={"source_host": source_host, "kind": "page", "handle_httpstatus_list": NOT_MODIFIED})
 
     # -- callbacks -------------------------------------------------------------------------
 
     def parse_home(self, response: Response) -> Iterator[Any]:
         host = response.meta["source_host"]
         source = self.sources[host]
-        if not source["feeds"] and hasattr(response, "text"):
+        if not source["has_feeds"] and hasattr(response, "text"):
             for url in feed_links(response.text, response.url):
                 if (normal := try_normalise_url(url)) is None:
                     continue
                 with session_scope(self.database_url) as session:
                     feed_id = upsert_feed(session, source_id=source["id"], url=normal)
-                source["feeds"].append((feed_id, normal, None, None))
-                yield self.feed_request(host, feed_id, normal, None, None)
+                feed = {"id": feed_id, "url": normal}
+                source["feeds"].append(feed)
+                yield self.feed_request(host, feed)
+            source["has_feeds"] = bool(source["feeds"])
         yield from self.parse_listing(response)
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
@@ -154,38 +195,37 @@ class SourcesSpider(scrapy.Spider):
         if depth < int(self.settings.getint("AGGREGATOR_MAX_LISTING_PAGES")):
             for url in listing.next_pages:
                 yield Request(url, callback=self.parse_listing, errback=self.failed,
-                              meta={**_carry(response.meta), "kind": "listing", "listing_depth": depth + 1})
+                              meta={"source_host": response.meta["source_host"], "kind": "listing",
+                                    "listing_depth": depth + 1})
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         meta = response.meta
-        if response.status == 304:
-            assert self.crawler.stats is not None
-            self.crawler.stats.inc_value("aggregator/feeds_not_modified")
+        source_id = self.sources[meta["source_host"]]["id"]
+        headers = response_headers(response)
+        common = {"feed_id": meta["feed_id"], "url": response.url, "status": response.status,
+                  "etag": header(response, "ETag"), "last_modified": header(response, "Last-Modified"),
+                  "headers": headers}
+        # A 304, or the very bytes of last time from a server that ignores validators.
+        if response.status == 304 or body_unchanged(response.body, meta.get("body_hash")):
+            yield PolledFeed(**common, format=None, body_hash=meta.get("body_hash"), not_modified=True)
             return
         parsed = parse_feed(response.body, url=response.url, content_type=header(response, "Content-Type"))
         if not parsed.ok:
-            yield FailedFetch(url=response.url, source_id=self.sources[meta["source_host"]]["id"], kind="feed",
-                              status=response.status, reason=parsed.error or "unusable feed",
-                              feed_id=meta["feed_id"])
+            yield FailedFetch(url=response.url, source_id=source_id, kind="feed", status=response.status,
+                              reason=parsed.error or "unusable feed", feed_id=meta["feed_id"], headers=headers)
             return
-        entries = [
-            {
-                "key": e.key, "url": try_normalise_url(e.link) if e.link else None, "link": e.link,
-                "title": e.title, "author": e.author,
-                "published": e.published.isoformat() if e.published else None,
-                "updated": e.updated.isoformat() if e.updated else None, "content_hash": e.content_hash,
-            }
-            for e in parsed.entries
-        ]
-        yield PolledFeed(
-            feed_id=meta["feed_id"], url=response.url, status=response.status, format=parsed.format,
-            etag=header(response, "ETag"), last_modified=header(response, "Last-Modified"),
-            body_hash=hashlib.sha256(response.body).hexdigest(), entries=entries,
-        )
-        for entry in parsed.entries:
-            # What the entry says about the page (title, author, dates) reaches processing through
-            # the stored feed entries, whichever request for the page was made first.
+        with session_scope(self.database_url) as session:
+            seen = {key: SeenEntry(updated, content_hash)
+                    for key, (updated, content_hash) in seen_entries(session, feed_id=meta["feed_id"]).items()}
+        changes = classify_entries(parsed.entries, seen)
+        yield PolledFeed(**common, format=parsed.format, body_hash=body_hash(response.body),
+                         ttl_minutes=parsed.ttl_minutes, entries=[_entry_record(e) for e in parsed.entries])
+        for entry in changes.new:
             if entry.link and (request := self.article_request(entry.link)) is not None:
+                yield request
+        for entry in changes.changed:
+            # A changed entry refreshes its article: the page is asked for again, conditionally.
+            if entry.link and (request := self.article_request(entry.link, refresh=True)) is not None:
                 yield request
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
@@ -204,9 +244,12 @@ class SourcesSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         meta = response.meta
+        url = str(meta.get("redirect_urls", [response.request.url])[0]) if response.request else response.url
+        if response.status == 304:
+            yield UnchangedPage(url=url)
+            return
         content_type = header(response, "Content-Type")
         source_id = self.sources[meta["source_host"]]["id"]
-        url = str(meta.get("redirect_urls", [response.request.url])[0]) if response.request else response.url
         if content_type and "html" not in content_type.lower():
             yield FailedFetch(url=url, source_id=source_id, kind="page", status=response.status,
                               reason=f"not an HTML page ({content_type})")
@@ -220,12 +263,18 @@ class SourcesSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
-        status, reason = describe_failure(failure)
+        status, reason, headers = describe_failure(failure)
         source = self.sources.get(meta.get("source_host", ""))
         yield FailedFetch(url=request.url, source_id=source["id"] if source else None,
                           kind=meta.get("kind", "page"), status=status, reason=reason,
-                          feed_id=meta.get("feed_id"))
+                          feed_id=meta.get("feed_id"), headers=headers)
 
 
-def _carry(meta: dict[str, Any]) -> dict[str, Any]:
-    return {k: meta[k] for k in ("source_host",) if k in meta}
+def _entry_record(entry: FeedEntry) -> dict[str, Any]:
+    """A feed entry as storage keeps it."""
+    return {
+        "key": entry.key, "url": try_normalise_url(entry.link) if entry.link else None, "link": entry.link,
+        "title": entry.title, "author": entry.author,
+        "published": entry.published.isoformat() if entry.published else None,
+        "updated": entry.updated_iso, "content_hash": entry.content_hash,
+    }

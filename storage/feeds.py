@@ -77,7 +77,7 @@ def feed_by_url(session: Session, url: str) -> Feed | None:
     return session.scalars(select(Feed).where(Feed.url == url)).first()
 
 
-def record_feed_success(
+def record_feed_poll(
     session: Session,
     *,
     feed_id: int,
@@ -86,26 +86,27 @@ def record_feed_success(
     etag: str | None,
     last_modified: str | None,
     body_hash: str | None,
+    next_poll_at: datetime,
 ) -> None:
-    """Store what a successful poll learned; clears the error streak."""
-    session.execute(
-        update(Feed)
-        .where(Feed.id == feed_id)
-        .values(
-            last_status=status,
-            format=format,
-            etag=etag,
-            last_modified=last_modified,
-            body_hash=body_hash,
-            last_polled_at=utcnow(),
-            consecutive_errors=0,
-            last_error=None,
-        )
-    )
+    """Store what a successful poll learned (a 304 keeps the stored validators); clears the error streak."""
+    values: dict[str, Any] = {
+        "last_status": status, "last_polled_at": utcnow(), "next_poll_at": next_poll_at,
+        "consecutive_errors": 0, "last_error": None,
+    }
+    if status != 304:
+        values.update(etag=etag, last_modified=last_modified, body_hash=body_hash)
+        if format:
+            values["format"] = format
+    session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
 
 
-def record_feed_error(session: Session, *, feed_id: int, status: int | None, error: str) -> None:
-    """Store a failed poll: its status (if any), its reason, one more consecutive error."""
+def record_feed_error(
+    session: Session, *, feed_id: int, status: int | None, error: str, next_poll_at: datetime | None = None
+) -> int:
+    """Store a failed poll: its status (if any), its reason, one more consecutive error.
+
+    Returns the number of consecutive errors, this one included.
+    """
     session.execute(
         update(Feed)
         .where(Feed.id == feed_id)
@@ -116,6 +117,48 @@ def record_feed_error(session: Session, *, feed_id: int, status: int | None, err
             last_error=error,
         )
     )
+    errors = int(session.scalar(select(Feed.consecutive_errors).where(Feed.id == feed_id)) or 1)
+    if next_poll_at is not None:
+        session.execute(update(Feed).where(Feed.id == feed_id).values(next_poll_at=next_poll_at))
+    return errors
+
+
+def consecutive_errors(session: Session, *, feed_id: int) -> int:
+    """How many polls of the feed failed in a row."""
+    return int(session.scalar(select(Feed.consecutive_errors).where(Feed.id == feed_id)) or 0)
+
+
+def set_next_poll(session: Session, *, feed_id: int, next_poll_at: datetime) -> None:
+    """Schedule the feed's next poll."""
+    session.execute(update(Feed).where(Feed.id == feed_id).values(next_poll_at=next_poll_at))
+
+
+def seen_entries(session: Session, *, feed_id: int) -> dict[str, tuple[str | None, str | None]]:
+    """Every entry already stored for a feed: key -> (updated, content hash)."""
+    stmt = select(FeedEntry.entry_key, FeedEntry.updated, FeedEntry.content_hash).where(FeedEntry.feed_id == feed_id)
+    return {key: (updated, content_hash) for key, updated, content_hash in session.execute(stmt)}
+
+
+def recent_entry_times(session: Session, *, feed_id: int, limit: int = 20) -> list[datetime]:
+    """Publication (else update) times of the feed's stored entries, most recent first."""
+    stmt = select(FeedEntry.published, FeedEntry.updated).where(FeedEntry.feed_id == feed_id)
+    times = []
+    for published, updated in session.execute(stmt):
+        value = published or updated
+        if value:
+            try:
+                times.append(datetime.fromisoformat(value))
+            except ValueError:
+                continue
+    return sorted(times, reverse=True)[:limit]
+
+
+def list_feeds(session: Session) -> list[tuple[Feed, str]]:
+    """Every feed with its source's host, by host then URL."""
+    from storage.sources import Source
+
+    stmt = select(Feed, Source.host).join(Source, Source.id == Feed.source_id).order_by(Source.host, Feed.url)
+    return [(feed, host) for feed, host in session.execute(stmt).tuples()]
 
 
 ENTRY_FIELDS = ("url", "link", "title", "author", "published", "updated", "content_hash")

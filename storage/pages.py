@@ -136,6 +136,14 @@ def iter_pages(session: Session, ids: list[int]) -> Iterator[Page]:
         yield from session.scalars(select(Page).where(Page.id.in_(chunk)).order_by(Page.id))
 
 
+def stored_validators(session: Session, url: str) -> tuple[str | None, str | None] | None:
+    """(ETag, Last-Modified) of a page stored with a body, or None when it has none yet."""
+    row = session.execute(
+        select(Page.etag, Page.last_modified).where(Page.url == url, Page.body.is_not(None), Page.state != FAILED)
+    ).first()
+    return (row.etag, row.last_modified) if row else None
+
+
 def page_by_url(session: Session, url: str) -> Page | None:
     """The page stored for a normalised URL."""
     return session.scalars(select(Page).where(Page.url == url)).first()
