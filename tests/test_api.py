@@ -368,6 +368,8 @@ def test_large_responses_are_gzipped(client: TestClient) -> None:
         ({"limit": 0}, "limit"),
         ({"limit": "ten"}, "limit"),
         ({"since": "yesterday"}, "since"),
+        ({"since": "1273"}, "since"),  # not a Unix timestamp either
+        ({"until": "2026-03-01"}, "until"),  # a date-time, not a date
         ({"cursor": "not-a-cursor"}, "cursor"),
         ({"q": ""}, "q"),
         ({"q": "x" * 501}, "q"),

@@ -9,6 +9,7 @@ schemathesis' pytest plugin, whose lazy-fixture loader does not run under pytest
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -20,7 +21,8 @@ from schemathesis.core.result import Ok
 from aggregator.api import create_app
 from tests.test_api import seed
 
-MAX_EXAMPLES = 60
+# Examples per operation and mode; raise it for a deeper run (the default keeps the suite quick).
+MAX_EXAMPLES = int(os.environ.get("AGGREGATOR_FUZZ_EXAMPLES", "60"))
 
 
 def _operations(app: Any) -> list[Any]:

@@ -117,7 +117,7 @@ def create_app(
     # The last added is the outermost: CORS answers preflights first; gzip compresses what
     # the ETag middleware has already hashed, so the ETag names the content, not the encoding.
     app.add_middleware(ETagMiddleware)
-    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)  # level 9 costs CPU for ~3% less
     if cors_origins:
         app.add_middleware(
             CORSMiddleware,

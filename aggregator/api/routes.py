@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, BeforeValidator
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,6 +40,20 @@ class AtomResponse(Response):
     """An Atom document."""
 
     media_type = "application/atom+xml"
+
+
+class ModelResponse(Response):
+    """A JSON response rendered straight from a pydantic model.
+
+    Endpoints return it instead of the model: FastAPI would otherwise validate the model again
+    and serialise it in a second trip to the thread pool. The route's `response_model` still
+    documents the body.
+    """
+
+    media_type = "application/json"
+
+    def __init__(self, model: BaseModel, status_code: int = 200) -> None:
+        super().__init__(model.model_dump_json().encode("utf-8"), status_code=status_code)
 
 
 class JsonFeedResponse(JSONResponse):
@@ -84,6 +100,16 @@ def _utc(moment: datetime | None) -> datetime | None:
         return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC)
 
 
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}(:?\d{2})?)?")
+
+
+def _iso_datetime_only(value: object) -> object:
+    """Refuse what pydantic would otherwise take for a date: a number (a Unix timestamp)."""
+    if isinstance(value, str) and not _ISO_DATETIME.fullmatch(value.strip()):
+        raise ValueError("expected an ISO 8601 date-time such as 2026-03-01T12:00:00Z")
+    return value
+
+
 def _not_found(what: str) -> HTTPException:
     return HTTPException(status_code=404, detail=what)
 
@@ -105,8 +131,14 @@ def list_articles(
     source: Annotated[str | None, Query(max_length=255, description="Host of the original's source.")] = None,
     author: Annotated[str | None, Query(max_length=500, description="Exact author name.")] = None,
     language: Annotated[str | None, Query(max_length=16, description="Language code, e.g. fr.")] = None,
-    since: Annotated[datetime | None, Query(description="Published at or after (UTC if no zone).")] = None,
-    until: Annotated[datetime | None, Query(description="Published at or before (UTC if no zone).")] = None,
+    since: Annotated[
+        datetime | None, BeforeValidator(_iso_datetime_only),
+        Query(description="Published at or after this ISO 8601 date-time (UTC if no zone)."),
+    ] = None,
+    until: Annotated[
+        datetime | None, BeforeValidator(_iso_datetime_only),
+        Query(description="Published at or before this ISO 8601 date-time (UTC if no zone)."),
+    ] = None,
     q: Annotated[
         str | None,
         Query(min_length=1, max_length=500, description='Full-text query: every word or "quoted phrase" must '
@@ -117,15 +149,15 @@ def list_articles(
         Query(pattern=cursors.ARTICLE_CURSOR_PATTERN, description="The next_cursor of the previous page."),
     ] = None,
     limit: Limit = DEFAULT_LIMIT,
-) -> ArticlePage:
+) -> ModelResponse:
     """Canonical articles, newest first (undated last), filtered, one page at a time."""
     if not _searchable(source, author, language, q):
-        return ArticlePage(items=[], next_cursor=None)
+        return ModelResponse(ArticlePage(items=[], next_cursor=None))
     filters = queries.ArticleFilters(
         source_host=source, author=author, language=language,
         published_since=_utc(since), published_until=_utc(until), query=q,
     )
-    return _page(session, filters, cursor, limit)
+    return ModelResponse(_page(session, filters, cursor, limit))
 
 
 def _article_or_404(session: Session, article_id: str) -> queries.ArticleRow:
@@ -139,7 +171,7 @@ ArticleId = Annotated[str, Path(max_length=64, description="The article's public
 
 
 @router.get("/articles/{article_id}", response_model=ArticleDetail, tags=["articles"])
-def get_article(session: SessionDep, article_id: ArticleId) -> ArticleDetail:
+def get_article(session: SessionDep, article_id: ArticleId) -> ModelResponse:
     """One canonical article with its full text, aliases and first republications."""
     found = queries.get_article_with_text(session, public_id=article_id) if _searchable(article_id) else None
     if found is None:
@@ -152,13 +184,13 @@ def get_article(session: SessionDep, article_id: ArticleId) -> ArticleDetail:
     if count == DETAIL_REPUBLICATIONS:  # only then can there be more than we fetched
         count = queries.count_republications(session, article_id=row.id)
     summary = ArticleSummary.from_row(row)
-    return ArticleDetail(
+    return ModelResponse(ArticleDetail(
         **summary.model_dump(),
         text=text,
         aliases=queries.article_aliases(session, article_id=row.id),
         republication_count=count,
         republications=[Republication.from_row(r) for r in republications],
-    )
+    ))
 
 
 @router.get("/articles/{article_id}/republications", response_model=RepublicationPage, tags=["articles"])
@@ -170,15 +202,15 @@ def list_republications(
         Query(pattern=cursors.REPUBLICATION_CURSOR_PATTERN, description="The next_cursor of the previous page."),
     ] = None,
     limit: Limit = DEFAULT_LIMIT,
-) -> RepublicationPage:
+) -> ModelResponse:
     """Every republication of an article, in the order they were found, one page at a time."""
     row = _article_or_404(session, article_id)
     after_id = cursors.decode_id(cursor) if cursor else None
     reps = queries.list_republications(session, article_id=row.id, after_id=after_id, limit=limit + 1)
     next_cursor = str(reps[limit - 1].id) if len(reps) > limit else None
-    return RepublicationPage(
+    return ModelResponse(RepublicationPage(
         article_id=row.public_id, items=[Republication.from_row(r) for r in reps[:limit]], next_cursor=next_cursor
-    )
+    ))
 
 
 def url_spellings(url: str) -> tuple[list[str], str | None]:
@@ -200,7 +232,7 @@ def lookup(
     session: SessionDep,
     url: Annotated[str, Query(min_length=1, max_length=4096, description="Any URL: canonical, alias or "
                               "republication, with or without tracking parameters.")],
-) -> Lookup:
+) -> ModelResponse:
     """The canonical article a URL belongs to, and the URL's role."""
     match = None
     if _searchable(url):
@@ -208,23 +240,23 @@ def lookup(
         match = queries.find_url(session, candidates=spellings, match_key=key)
     if match is None:
         raise _not_found(f"no article is known at {url!r}")
-    return Lookup(url=url, matched_url=match.url, role=match.role,  # type: ignore[arg-type]
-                  article=ArticleSummary.from_row(match.article))
+    return ModelResponse(Lookup(url=url, matched_url=match.url, role=match.role,  # type: ignore[arg-type]
+                                article=ArticleSummary.from_row(match.article)))
 
 
 @router.get("/sources", response_model=SourceList, tags=["sources"])
-def list_sources(session: SessionDep) -> SourceList:
+def list_sources(session: SessionDep) -> ModelResponse:
     """Every source with its counts of articles and of republications elsewhere."""
-    return SourceList(items=[SourceOut.from_stats(s) for s in queries.source_stats(session)])
+    return ModelResponse(SourceList(items=[SourceOut.from_stats(s) for s in queries.source_stats(session)]))
 
 
 @router.get("/sources/{host}", response_model=SourceOut, tags=["sources"])
-def get_source(session: SessionDep, host: Host) -> SourceOut:
+def get_source(session: SessionDep, host: Host) -> ModelResponse:
     """One source with its counts."""
     stats = queries.source_stats(session, host=host) if _searchable(host) else []
     if not stats:
         raise _not_found(f"no source with host {host!r}")
-    return SourceOut.from_stats(stats[0])
+    return ModelResponse(SourceOut.from_stats(stats[0]))
 
 
 FeedLimit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Entries, at most {MAX_LIMIT}.")]
@@ -281,7 +313,7 @@ health_router = APIRouter()
 
 
 @health_router.get("/healthz", response_model=Health, tags=["health"])
-def healthz(session: SessionDep) -> Health:
+def healthz(session: SessionDep) -> ModelResponse:
     """Whether the service runs and its database answers a query."""
     session.execute(text("SELECT 1"))
-    return Health(status="ok", database=session.get_bind().dialect.name)
+    return ModelResponse(Health(status="ok", database=session.get_bind().dialect.name))
