@@ -25,8 +25,9 @@ from dataclasses import dataclass
 
 import xxhash
 
-SHINGLE_WORDS = 5
-"""Words per shingle in the index: long enough that unrelated texts rarely share one."""
+SHINGLE_WORDS = 4
+"""Words per shingle in the index: long enough that unrelated texts rarely share one, short
+enough that a light edit (one word in ten) leaves two thirds of them intact."""
 
 # A word: letters and digits, not "_". Punctuation, typographic quotes and apostrophes, dashes
 # and (non-breaking) spaces are all separators, so "l’article" and "l'article" both give
@@ -35,12 +36,12 @@ _WORD_RE = re.compile(r"[^\W_]+")
 # The same, keeping the combining signs that are parts of letters in scripts such as
 # Devanagari, Thai, Hebrew or Arabic (the pattern above would split words there). Slower, so
 # only used on text that has such signs.
-_WORD_WITH_SIGNS_RE = re.compile(
-    "(?:[^\\W_]|[\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-    "\u0900-\u0dff\u0e31-\u0e4e\u0eb1-\u0ecd\u3099\u309a])+"
+_SIGNS = (
+    "\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0900-\u0dff\u0e31-\u0e4e\u0eb1-\u0ecd\u3099\u309a"
 )
-_SIGNS_RE = re.compile("[\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-                       "\u0900-\u0dff\u0e31-\u0e4e\u0eb1-\u0ecd\u3099\u309a]")
+_WORD_WITH_SIGNS_RE = re.compile(f"(?:[^\\W_]|[{_SIGNS}])+")
+_SIGNS_RE = re.compile(f"[{_SIGNS}]")
 # The accents NFKD splits off Latin, Greek and Cyrillic letters.
 _DIACRITICS_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SIGN_BIT = 1 << 63
@@ -51,7 +52,7 @@ def normalise(text: str) -> str:
     """The matching form of `text`: lower case, accents folded, punctuation dropped, single spaces.
 
     Accents are always folded ("é" -> "e") because republishers sometimes strip them; letters
-    that do not decompose (ß, ø, œ...) are kept as their case-folded selves. Digits are kept.
+    that do not decompose (ø, æ, ł...) are kept, case-folded ("ß" -> "ss"). Digits are kept.
     """
     return " ".join(words(text))
 
@@ -158,7 +159,7 @@ class FingerprintScheme:
     look-up sends about query_lead_shingles / lead_rate + words / body_rate hashes.
     """
 
-    shingle_words: int = 4
+    shingle_words: int = SHINGLE_WORDS
     lead_shingles: int = 48
     lead_rate: int = 8
     body_rate: int = 32

@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +45,11 @@ from sqlalchemy.orm import Session
 
 from aggregator.fingerprints import (
     DEFAULT_SCHEME,
+    FingerprintScheme,
     index_fingerprints,
     query_fingerprints,
     shingle_hashes,
+    winnow,
     words,
     words_hash,
 )
@@ -61,6 +64,9 @@ CANDIDATE_LIMIT = 3
 
 MINHASH_VERIFY_LIMIT = 10
 """LSH candidates come unranked: verify up to this many."""
+
+MINHASH_SHINGLE_WORDS = 5
+"""MinHash LSH estimates Jaccard similarity of word 5-gram sets, its usual set-up."""
 
 MIN_SHARED_TO_VERIFY = 2
 """Candidates after the first are verified only when they share this many fingerprints."""
@@ -567,8 +573,10 @@ def run_minhash(engine: Engine, gen: CorpusGenerator, articles: int, queries: Se
     from datasketch import MinHash, MinHashLSH
 
     def minhash(paragraphs: Sequence[str]) -> Any:
+        # Our 64-bit shingle hashes, cut to the 32 bits datasketch's permutations expect.
+        hashes = np.array(shingle_hashes(text_words(paragraphs), MINHASH_SHINGLE_WORDS), dtype=np.int64)
         m = MinHash(num_perm=num_perm, hashfunc=lambda h: h)
-        m.update_batch(np.array(shingle_hashes(text_words(paragraphs)), dtype=np.int64).view(np.uint64) & 0xFFFFFFFF)
+        m.update_batch(hashes.view(np.uint64) & 0xFFFFFFFF)
         return m
 
     gc.collect()
@@ -600,6 +608,69 @@ def run_minhash(engine: Engine, gen: CorpusGenerator, articles: int, queries: Se
     summary["memory_bytes_per_article"] = memory / articles
     summary["build_seconds"] = build_seconds
     return summary
+
+
+# ---------------------------------------------------------------------------------------------
+# Fingerprint schemes side by side (no database: which stored fingerprints a copy's look-up hits)
+
+
+def _winnowed(tokens: Sequence[str], k: int, window: int) -> set[int]:
+    hashes = shingle_hashes(tokens, k)
+    return {hashes[i] for i in winnow(hashes, window)}
+
+
+def _sampled(tokens: Sequence[str], k: int, rate: int) -> set[int]:
+    return {h for h in shingle_hashes(tokens, k) if h % rate == 0}
+
+
+def _indexed(tokens: Sequence[str], scheme: FingerprintScheme) -> set[int]:
+    return set(index_fingerprints(tokens, scheme))
+
+
+def _queried(tokens: Sequence[str], scheme: FingerprintScheme) -> set[int]:
+    return set(query_fingerprints(tokens, scheme))
+
+
+def compare_schemes(gen: CorpusGenerator, queries: Sequence[Query]) -> dict[str, Any]:
+    """For each candidate scheme: index rows per article, hashes sent per look-up, and the share
+    of copies of each kind whose look-up hits at least 1 / 2 of the original's stored fingerprints."""
+    Select = Callable[[Sequence[str]], set[int]]
+    schemes: dict[str, tuple[Select, Select]] = {}
+    for k, body in ((5, 5), (4, 6), (3, 6)):
+        scheme = FingerprintScheme(shingle_words=k, body_count=body)
+        schemes[f"lead-weighted sampling, k={k}, body={body}"] = (
+            partial(_indexed, scheme=scheme),
+            partial(_queried, scheme=scheme),
+        )
+    for window in (50, 100):
+        # Plain winnowing, the same selection on both sides (Schleimer et al.).
+        schemes[f"winnowing k=5, w={window}"] = (
+            partial(_winnowed, k=5, window=window),
+            partial(_winnowed, k=5, window=window),
+        )
+    # Uniform content-defined sampling at a rate that gives about as many rows as ours.
+    schemes["uniform 0 mod 48 sampling, k=4"] = (partial(_sampled, k=4, rate=48), partial(_sampled, k=4, rate=48))
+    originals = {q.original_id: text_words(gen.article(q.original_id).paragraphs)
+                 for q in queries if q.original_id is not None}
+    copies = [(q, text_words(q.doc.paragraphs)) for q in queries if q.original_id is not None]
+    out: dict[str, Any] = {}
+    for name, (stored_of, query_of) in schemes.items():
+        stored = {article_id: stored_of(tokens) for article_id, tokens in originals.items()}
+        hits: dict[str, list[int]] = {kind: [] for kind in POSITIVE_KINDS}
+        sent = []
+        for query, tokens in copies:
+            looked_up = query_of(tokens)
+            sent.append(len(looked_up))
+            assert query.original_id is not None
+            hits[query.kind].append(len(looked_up & stored[query.original_id]))
+        out[name] = {
+            "rows_per_article": statistics.fmean(len(v) for v in stored.values()),
+            "hashes_per_lookup": statistics.fmean(sent),
+            **{f"{kind}_hit1": statistics.fmean(h >= 1 for h in v) for kind, v in hits.items()},
+            **{f"{kind}_hit2": statistics.fmean(h >= 2 for h in v) for kind, v in hits.items()},
+        }
+        print(name, json.dumps(out[name]), flush=True)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -683,12 +754,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--minhash-threshold", type=float, default=0.5)
     parser.add_argument("--minhash-perm", type=int, default=128)
     parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--schemes", action="store_true",
+                        help="only compare fingerprint schemes on the queries (no database)")
     parser.add_argument("--max-per-hash", type=int, default=MAX_ARTICLES_PER_HASH,
                         help="skip hashes held by more articles (default: the product's)")
     parser.add_argument("--output", type=Path, help="JSON results file (default: workdir/matching-<articles>.json)")
     args = parser.parse_args(argv)
 
     args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.schemes:
+        gen = CorpusGenerator(args.seed)
+        queries = make_queries(gen, articles=args.articles, per_kind=args.queries, seed=args.seed)
+        result = {"machine": machine(), "queries_per_kind": args.queries, "schemes": compare_schemes(gen, queries)}
+        (args.output or args.workdir / "matching-schemes.json").write_text(json.dumps(result, indent=2))
+        return 0
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     urls = {e: database_url(e, args.workdir, args.postgres_url, args.articles, args.seed) for e in engines}
     marker = args.workdir / f"bench_matching_{args.articles}_{args.seed}.loaded.json"
