@@ -7,6 +7,7 @@ was when articles are inserted, and a deep page costs the same as the first.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -16,7 +17,7 @@ from sqlalchemy import CompoundSelect, Integer, Select, bindparam, case, func, l
 from sqlalchemy.orm import Session
 
 from storage.articles import Article, Republication, UrlAlias
-from storage.search import matching_article_ids, search_parameters, search_terms
+from storage.search import match_count_statement, matching_article_ids, search_parameters, search_terms
 from storage.sources import Source
 
 EXCERPT_CHARS = 300
@@ -142,6 +143,7 @@ class _PageShape:
     since: bool
     until: bool
     terms: int  # number of search terms; 0 for no search
+    walk: bool  # for a search: walk the newest-first index, testing matches (see _walk_index)
     dated: bool  # the dated segment (published DESC, id DESC) or the undated one (id DESC)
     after: bool
 
@@ -153,35 +155,65 @@ def _page_statement(shape: _PageShape) -> AnySelect:
     Building a statement costs more than executing a cached one, and the API builds the same
     few shapes over and over.
     """
-    stmt = _article_columns()
+    # The page's keys are chosen first, on (published, id) alone, so a search sorts narrow
+    # rows and the date index can answer without reading the table; then only the page's
+    # rows are read whole.
+    keys = select(Article.id, Article.published)
     if shape.source:
         # A scalar subquery, not a join on host: the planner then walks the
         # (source_id, published, id) index in order.
         source_id = select(Source.id).where(Source.host == bindparam("source_host")).scalar_subquery()
-        stmt = stmt.where(Article.source_id == source_id)
+        keys = keys.where(Article.source_id == source_id)
     if shape.author:
-        stmt = stmt.where(Article.author == bindparam("author"))
+        keys = keys.where(Article.author == bindparam("author"))
     if shape.language:
-        stmt = stmt.where(Article.language == bindparam("language"))
+        keys = keys.where(Article.language == bindparam("language"))
     if shape.since:
-        stmt = stmt.where(Article.published >= bindparam("since"))
+        keys = keys.where(Article.published >= bindparam("since"))
     if shape.until:
-        stmt = stmt.where(Article.published <= bindparam("until"))
+        keys = keys.where(Article.published <= bindparam("until"))
     if shape.terms:
-        stmt = stmt.where(Article.id.in_(matching_article_ids(shape.dialect, shape.terms)))
+        # `id + 0` is the same value, but the planner can no longer look rows up by it: it
+        # walks the newest-first index and tests each row against the set of matches instead.
+        article_id = Article.id + 0 if shape.walk else Article.id
+        keys = keys.where(article_id.in_(matching_article_ids(shape.dialect, shape.terms)))
     after_id = bindparam("after_id", type_=Integer)
     if shape.dated:
-        stmt = stmt.where(Article.published.is_not(None))
+        keys = keys.where(Article.published.is_not(None))
         if shape.after:
             after_published = bindparam("after_published", type_=Article.published.type)
-            stmt = stmt.where(tuple_(Article.published, Article.id) < tuple_(after_published, after_id))
-        stmt = stmt.order_by(Article.published.desc(), Article.id.desc())
+            keys = keys.where(tuple_(Article.published, Article.id) < tuple_(after_published, after_id))
+        keys = keys.order_by(Article.published.desc(), Article.id.desc())
     else:
-        stmt = stmt.where(Article.published.is_(None))
+        keys = keys.where(Article.published.is_(None))
         if shape.after:
-            stmt = stmt.where(Article.id < after_id)
-        stmt = stmt.order_by(Article.id.desc())
-    return stmt.limit(bindparam("limit", type_=Integer))
+            keys = keys.where(Article.id < after_id)
+        keys = keys.order_by(Article.id.desc())
+    page = keys.limit(bindparam("limit", type_=Integer)).subquery("page")
+    stmt = _article_columns().join(page, page.c.id == Article.id)
+    if shape.dated:
+        return stmt.order_by(page.c.published.desc(), page.c.id.desc())
+    return stmt.order_by(page.c.id.desc())
+
+
+# Measured at 1M articles on SQLite (warm cache): fetching and sorting every match costs about
+# 3 µs a match; walking the newest-first index costs about 1 µs a row, and a page of 21 needs
+# 21 * articles / matches rows. Walking wins when matches**2 > 7 * articles.
+WALK_FACTOR = 7
+
+
+def _walk_index(session: Session, dialect: str, terms: list[str]) -> bool:
+    """Whether a search is common enough that walking the date index beats sorting its matches."""
+    largest_id = session.execute(select(func.max(Article.id))).scalar() or 0
+    cap = math.isqrt(WALK_FACTOR * largest_id) + 1
+    params = {"cap": cap, **search_parameters(dialect, terms)}
+    matches = session.execute(_match_count_statement(dialect, len(terms)), params).scalar_one()
+    return bool(matches >= cap)
+
+
+@lru_cache(maxsize=64)
+def _match_count_statement(dialect: str, term_count: int) -> Any:
+    return match_count_statement(dialect, term_count)
 
 
 def list_article_page(
@@ -205,11 +237,13 @@ def list_article_page(
         **(search_parameters(dialect, terms) if terms else {}),
     }
 
+    walk = bool(terms) and _walk_index(session, dialect, terms)
+
     def shape(*, dated: bool, after: bool) -> _PageShape:
         return _PageShape(
             dialect=dialect, source=filters.source_host is not None, author=filters.author is not None,
             language=filters.language is not None, since=filters.published_since is not None,
-            until=filters.published_until is not None, terms=len(terms), dated=dated, after=after,
+            until=filters.published_until is not None, terms=len(terms), walk=walk, dated=dated, after=after,
         )
 
     def fetch(segment: _PageShape, **values: Any) -> list[ArticleRow]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, bindparam, column, func, literal_column, select, table
+from sqlalchemy import ColumnElement, Integer, Select, Text, bindparam, column, func, literal_column, select, table
 
 # Every database object that migrations create outside the models: tables (with FTS5's
 # shadow tables), indexes, triggers, functions and views.
@@ -126,6 +126,16 @@ def matching_article_ids(dialect: str, term_count: int) -> Select[Any]:
             query = query.op("&&")(term)
         return select(side.c.article_id).where(side.c.document.op("@@")(query))
     raise ValueError(f"full-text search is not supported on {dialect}")
+
+
+def match_count_statement(dialect: str, term_count: int) -> Select[Any]:
+    """A SELECT of how many articles match, counting no further than the bind parameter `cap`.
+
+    Counting stops at the cap, so the statement costs at most `cap` index entries however
+    common the terms are.
+    """
+    matches = matching_article_ids(dialect, term_count).limit(bindparam("cap", type_=Integer)).subquery()
+    return select(func.count()).select_from(matches)
 
 
 def search_parameters(dialect: str, terms: list[str]) -> dict[str, str]:

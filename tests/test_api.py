@@ -498,3 +498,17 @@ def test_every_object_outside_the_models_is_in_search_objects(seeded: Seeded) ->
     unknown = {n for n in _database_objects(seeded.url) - model_names - SEARCH_OBJECTS
                if not n.startswith("sqlite_autoindex")}
     assert unknown == set()
+
+
+def test_common_and_rare_searches_take_both_plans(client: TestClient, seeded: Seeded) -> None:
+    from storage import queries
+    from storage.engine import session_factory
+
+    dialect = get_engine(seeded.url).dialect.name
+    with session_factory(seeded.url)() as session:
+        assert queries._walk_index(session, dialect, ["jardinage"])  # in 25 of 28 articles
+        assert not queries._walk_index(session, dialect, ["tomatoes"])
+    # Both plans page the same way: newest first, to the end, nothing twice.
+    assert walk(client, {"q": "jardinage", "limit": 4})[0] == seeded.a_ids
+    assert walk(client, {"q": "tomatoes", "limit": 1})[0] == [seeded.tomato_id,
+                                                              public_article_id(f"https://{BLOG_B}/2026/compost")]
