@@ -322,7 +322,7 @@ def request_paths(corpus: Corpus, kind: str, count: int, rng: random.Random) -> 
     return paths
 
 
-async def drive(base_url: str, paths: list[str], concurrency: int) -> dict[str, float]:
+async def drive(base_url: str, paths: list[str], concurrency: int) -> dict[str, Any]:
     """Send every path with `concurrency` requests in flight; latency percentiles and throughput."""
     queue: asyncio.Queue[str] = asyncio.Queue()
     for path in paths:
@@ -356,7 +356,21 @@ async def drive(base_url: str, paths: list[str], concurrency: int) -> dict[str, 
         "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
         "rps": len(latencies) / elapsed,
         "non_200": sum(n for status, n in statuses.items() if status != 200),
+        "statuses": {str(status): n for status, n in sorted(statuses.items())},  # 0: transport error
     }
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) used so far by a process and its children's threads, from /proc."""
+    try:
+        pids = [pid, *(int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+        total = 0.0
+        for one in pids:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+    except (OSError, ValueError, IndexError):
+        return None  # not Linux, or the process is gone
 
 
 def free_port() -> int:
@@ -388,7 +402,7 @@ def serve(database_url: str, port: int, workers: int) -> subprocess.Popen[bytes]
     raise RuntimeError("the API server did not start")
 
 
-def measure(database_url: str, corpus: Corpus, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+def measure(database_url: str, corpus: Corpus, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     """Latency and throughput of each benchmarked endpoint against a running server."""
     port = args.port or free_port()
     process = serve(database_url, port, args.workers)
@@ -399,10 +413,20 @@ def measure(database_url: str, corpus: Corpus, args: argparse.Namespace) -> dict
         for kind, label in (("q", "/articles?q="), ("source", "/articles?source="), ("lookup", "/lookup?url="),
                             ("id", "/articles/{id}")):
             asyncio.run(drive(base, request_paths(corpus, kind, args.warmup, rng), args.concurrency))
-            result = asyncio.run(drive(base, request_paths(corpus, kind, args.requests, rng), args.concurrency))
+            paths = request_paths(corpus, kind, args.requests, rng)
+            cpu_before = process_cpu_seconds(process.pid)
+            load = os.getloadavg()[0]
+            result = asyncio.run(drive(base, paths, args.concurrency))
+            cpu_after = process_cpu_seconds(process.pid)
+            if cpu_before is not None and cpu_after is not None:
+                # Server CPU per request: what the server costs, whatever else runs on the machine.
+                result["server_cpu_ms"] = 1000 * (cpu_after - cpu_before) / len(paths)
+            result["load_average"] = load
             results[label] = result
+            cpu = f"{result['server_cpu_ms']:5.2f}" if "server_cpu_ms" in result else "  n/a"
             print(f"  {label:<20} p50 {result['p50_ms']:7.1f} ms  p99 {result['p99_ms']:7.1f} ms  "
-                  f"{result['rps']:7.0f} req/s  (non-200: {result['non_200']})", flush=True)
+                  f"{result['rps']:7.0f} req/s  server CPU {cpu} ms/req  load {load:4.1f}  "
+                  f"(non-200: {result['non_200']})", flush=True)
     finally:
         process.terminate()
         process.wait(timeout=30)
