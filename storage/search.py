@@ -44,10 +44,11 @@ SEARCH_OBJECTS: frozenset[str] = frozenset(
         "article_search_refresh",
         "article_search_after_insert",
         "article_search_after_update",
-        # Read-path indexes for the API's newest-first pages (both engines).
+        # Read-path indexes for the API's newest-first pages and source counts (both engines).
         "ix_articles_published_id",
         "ix_articles_source_id_published_id",
         "ix_articles_author",
+        "ix_republications_article_id_attribution",
         # Stable views for downstream SQL users.
         "canonical_articles",
         "article_republications",

@@ -512,3 +512,21 @@ def test_common_and_rare_searches_take_both_plans(client: TestClient, seeded: Se
     assert walk(client, {"q": "jardinage", "limit": 4})[0] == seeded.a_ids
     assert walk(client, {"q": "tomatoes", "limit": 1})[0] == [seeded.tomato_id,
                                                               public_article_id(f"https://{BLOG_B}/2026/compost")]
+
+
+def test_the_source_list_is_cached_for_a_while(seeded: Seeded) -> None:
+    from aggregator.api.routes import SourceListCache
+    from storage.engine import session_factory
+
+    fresh, cached = SourceListCache(ttl=0), SourceListCache(ttl=3600)
+    with session_factory(seeded.url)() as session:
+        for cache in (fresh, cached):
+            assert cache.get(session).items[0].counts.articles == 25
+        with session_scope(seeded.url) as writer:
+            source_id = writer.scalar(select(Article.source_id).where(Article.public_id == seeded.a_ids[0]))
+            assert source_id is not None
+            _article(writer, url=f"https://{BLOG_A}/posts/extra", source_id=source_id, published=None, title="x",
+                     author="x", language="fr", body="x")
+        session.rollback()  # end the read transaction so that the next read sees the new row
+        assert fresh.get(session).items[0].counts.articles == 26
+        assert cached.get(session).items[0].counts.articles == 25

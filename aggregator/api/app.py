@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from aggregator import __version__
 from aggregator.api.auth import API_KEY_HEADER, api_key_dependency
 from aggregator.api.etag import ETagMiddleware
-from aggregator.api.routes import health_router, router
+from aggregator.api.routes import SourceListCache, health_router, router
 from aggregator.api.schemas import ErrorBody
 from storage.engine import session_factory
 
@@ -105,6 +105,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.sessions = session_factory(database_url)
+    app.state.source_list = SourceListCache()
     auth = [Depends(api_key_dependency(api_keys))] if api_keys else []
     responses = dict(ERROR_RESPONSES)
     if api_keys:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -34,6 +36,7 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 DEFAULT_FEED_LIMIT = 50
 DETAIL_REPUBLICATIONS = 100
+SOURCE_LIST_TTL = 60.0  # seconds
 
 
 class AtomResponse(Response):
@@ -244,10 +247,33 @@ def lookup(
                                 article=ArticleSummary.from_row(match.article)))
 
 
+class SourceListCache:
+    """The list of sources with their counts, recomputed at most every `ttl` seconds.
+
+    Counting every source's republications reads the whole republication index (seconds at
+    millions of rows), too slow to repeat for every request; counts a minute old are fine.
+    """
+
+    def __init__(self, ttl: float = SOURCE_LIST_TTL) -> None:
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._value: SourceList | None = None
+        self._expires = 0.0
+
+    def get(self, session: Session) -> SourceList:
+        """The cached list, recomputed first when it is older than the TTL."""
+        with self._lock:  # one recomputation at a time; the others wait for its result
+            if self._value is None or time.monotonic() >= self._expires:
+                self._value = SourceList(items=[SourceOut.from_stats(s) for s in queries.source_stats(session)])
+                self._expires = time.monotonic() + self.ttl
+            return self._value
+
+
 @router.get("/sources", response_model=SourceList, tags=["sources"])
-def list_sources(session: SessionDep) -> ModelResponse:
-    """Every source with its counts of articles and of republications elsewhere."""
-    return ModelResponse(SourceList(items=[SourceOut.from_stats(s) for s in queries.source_stats(session)]))
+def list_sources(session: SessionDep, request: Request) -> ModelResponse:
+    """Every source with its counts of articles and of republications elsewhere (at most a minute old)."""
+    cache: SourceListCache = request.app.state.source_list
+    return ModelResponse(cache.get(session))
 
 
 @router.get("/sources/{host}", response_model=SourceOut, tags=["sources"])
@@ -262,7 +288,9 @@ def get_source(session: SessionDep, host: Host) -> ModelResponse:
 FeedLimit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Entries, at most {MAX_LIMIT}.")]
 
 
-def _feed_rows(session: Session, request: Request, host: str | None, limit: int) -> tuple[FeedSpec, list[Any]]:
+def _feed_rows(
+    session: Session, request: Request, host: str | None, limit: int
+) -> tuple[FeedSpec, list[queries.ArticleRow]]:
     if host is not None and not (_searchable(host) and queries.source_exists(session, host=host)):
         raise _not_found(f"no source with host {host!r}")
     filters = queries.ArticleFilters(source_host=host)
