@@ -29,7 +29,6 @@ import statistics
 import subprocess
 import sys
 import time
-import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -567,6 +566,15 @@ def run_queries(
 # MinHash LSH baseline
 
 
+def resident_bytes() -> int:
+    """Resident memory of this process (Linux /proc; 0 where unavailable)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
 def run_minhash(engine: Engine, gen: CorpusGenerator, articles: int, queries: Sequence[Query],
                 threshold: float, num_perm: int) -> dict[str, Any]:
     """The same queries against an in-memory datasketch MinHash LSH (Jaccard `threshold`)."""
@@ -580,16 +588,16 @@ def run_minhash(engine: Engine, gen: CorpusGenerator, articles: int, queries: Se
         return m
 
     gc.collect()
-    tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
+    before = resident_bytes()
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     build_started = time.perf_counter()
     for article_id in range(1, articles + 1):
         lsh.insert(article_id, minhash(gen.article(article_id).paragraphs))
+        if article_id % 20_000 == 0:
+            print(f"  MinHash LSH: {article_id} articles in {time.perf_counter() - build_started:.0f} s", flush=True)
     build_seconds = time.perf_counter() - build_started
     gc.collect()
-    memory = tracemalloc.get_traced_memory()[0] - before
-    tracemalloc.stop()
+    memory = resident_bytes() - before
 
     tally = Tally()
     with Session(engine) as session:
