@@ -148,6 +148,27 @@ class _PageShape:
     after: bool
 
 
+def _search_condition(dialect: str, term_count: int, *, walk: bool) -> Any:
+    """The WHERE condition of a search, spelled so that each engine takes the plan we chose.
+
+    Sort plan: find the matches first, then read and sort them. Walk plan: walk the newest-first
+    index and test each row against the set of matches, built once.
+    """
+    matches = matching_article_ids(dialect, term_count)
+    if dialect == "postgresql":
+        if walk:
+            # A sublink under IS TRUE is not turned into a join: it becomes a hashed SubPlan
+            # tested row by row, instead of one probe of the search table per row walked.
+            return Article.id.in_(matches).is_(True)
+        # A materialised CTE is computed first; PostgreSQL's estimate of how many articles
+        # a term matches is too coarse to rely on for this choice.
+        found = matches.cte("matches").prefix_with("MATERIALIZED")
+        return Article.id.in_(select(found.c.article_id))
+    # SQLite: `id + 0` is the same value, but the planner can no longer look rows up by it,
+    # so it walks the date index instead.
+    return (Article.id + 0 if walk else Article.id).in_(matches)
+
+
 @lru_cache(maxsize=256)
 def _page_statement(shape: _PageShape) -> AnySelect:
     """The SELECT of one page segment, with every value a bind parameter; built once per shape.
@@ -173,10 +194,7 @@ def _page_statement(shape: _PageShape) -> AnySelect:
     if shape.until:
         keys = keys.where(Article.published <= bindparam("until"))
     if shape.terms:
-        # `id + 0` is the same value, but the planner can no longer look rows up by it: it
-        # walks the newest-first index and tests each row against the set of matches instead.
-        article_id = Article.id + 0 if shape.walk else Article.id
-        keys = keys.where(article_id.in_(matching_article_ids(shape.dialect, shape.terms)))
+        keys = keys.where(_search_condition(shape.dialect, shape.terms, walk=shape.walk))
     after_id = bindparam("after_id", type_=Integer)
     if shape.dated:
         keys = keys.where(Article.published.is_not(None))
