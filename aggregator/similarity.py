@@ -7,6 +7,8 @@ Measures are on exact word 3-gram sets (short enough that a 10% word edit leaves
 paragraph's shingles intact, long enough that unrelated texts share few):
 
 - containment: how much of the copy lies in the original (the question for excerpts);
+- copied share: how much of the copy's text is in paragraphs taken from the original, which a
+  light edit inside those paragraphs does not lower;
 - coverage: how much of the original the copy reproduces;
 - per original paragraph, how much of it the copy reproduces, which tells a full copy from a
   leading part (excerpt) from an edited copy, and one quoted paragraph from a republication.
@@ -94,10 +96,10 @@ def compare(
 ) -> Comparison:
     """Compare a copy with an original, paragraph by paragraph, on exact shingle sets.
 
-    `kind` is `full` when every original paragraph is intact in the copy, in any case only with
-    boilerplate added around it; `excerpt` when the copy is a leading part of the original
-    (its last paragraph may be cut short); `edited` otherwise (paragraphs added, removed or
-    changed, or the title changed).
+    `kind` is `full` when every original paragraph is intact in the copy and the copy adds
+    nothing but boilerplate before or after them; `excerpt` when the copy is a leading part of
+    the original (its last paragraph may be cut short), again with boilerplate at most;
+    `edited` otherwise (paragraphs added, removed or changed, or the title changed).
     """
     original = _paragraph_shingles(original_paragraphs)
     copy = _paragraph_shingles(copy_paragraphs)
