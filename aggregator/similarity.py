@@ -16,12 +16,13 @@ paragraph's shingles intact, long enough that unrelated texts share few):
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from aggregator.fingerprints import containment, shingles, words
+from aggregator.fingerprints import containment, resemblance, shingles, words
 
 Kind = Literal["full", "excerpt", "edited"]
 
@@ -76,7 +77,8 @@ class Comparison:
     coverage: float
     """Share of the original's shingles found in the copy."""
     paragraphs_present: int
-    """Original paragraphs the copy reproduces (at least PARAGRAPH_PRESENT of their shingles)."""
+    """Original paragraphs the copy reproduces: at least PARAGRAPH_PRESENT of the shingles that
+    are theirs alone (see `_reproduced`)."""
     paragraphs_total: int
     """Original paragraphs with text."""
     leading_part: bool
@@ -106,8 +108,7 @@ def compare(
     original_all: set[tuple[str, ...]] = set().union(*(s for _, s in original))
     copy_all: set[tuple[str, ...]] = set().union(*(s for _, s in copy))
 
-    # How much of each original paragraph the copy reproduces, in original order.
-    reproduced = [containment(s, copy_all) for _, s in original]
+    reproduced = _reproduced(original, copy, copy_all)
     present = [r >= PARAGRAPH_PRESENT for r in reproduced]
     # Which copy paragraphs come from the original; the others are the copy's own text.
     from_original = [containment(s, original_all) >= COPY_PARAGRAPH_FROM_ORIGINAL for _, s in copy]
@@ -179,6 +180,28 @@ def paragraph_words(paragraph: str) -> tuple[str, ...]:
     """`fingerprints.words` of one paragraph, memoised: the caller that fingerprints a copy and
     then compares it with candidates tokenises each of its paragraphs once."""
     return tuple(words(paragraph))
+
+
+def _reproduced(
+    original: Sequence[tuple[int, frozenset[tuple[str, ...]]]],
+    copy: Sequence[tuple[int, frozenset[tuple[str, ...]]]],
+    copy_all: set[tuple[str, ...]],
+) -> list[float]:
+    """How much of each original paragraph the copy reproduces, in original order.
+
+    Judged on the shingles only that paragraph has, so that a heading repeating a phrase of the
+    lead is not "reproduced" by a copy of the lead alone. A paragraph with no shingle of its own
+    counts as reproduced only as far as some copy paragraph is that paragraph (resemblance).
+    """
+    seen = Counter(shingle for _, s in original for shingle in s)
+    out = []
+    for _, paragraph in original:
+        own = {shingle for shingle in paragraph if seen[shingle] == 1}
+        if own:
+            out.append(containment(own, copy_all))
+        else:
+            out.append(max((resemblance(paragraph, c) for _, c in copy), default=0.0))
+    return out
 
 
 def _is_leading_part(reproduced: Sequence[float]) -> bool:

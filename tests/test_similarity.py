@@ -178,3 +178,13 @@ def test_a_copy_that_reproduces_most_of_a_short_original_matches_whatever_it_add
     assert c.coverage == 1.0
     assert c.kind == "edited"
     assert is_match(c, strong_evidence=False)
+
+
+def test_a_heading_that_repeats_a_phrase_of_the_lead_does_not_break_an_excerpt() -> None:
+    lead = "Today's best deals include laptops from $700. You will also find wireless earbuds with a charging case."
+    original = [lead, *ORIGINAL[:3], "Wireless earbuds with a charging case", *ORIGINAL[3:]]
+    c = compare([lead, "Read more on example.net"], original)
+    assert c.paragraphs_present == 1
+    assert c.leading_part
+    assert c.kind == "excerpt"
+    assert is_match(c, strong_evidence=False)
