@@ -108,7 +108,7 @@ def compare(
     original_all: set[tuple[str, ...]] = set().union(*(s for _, s in original))
     copy_all: set[tuple[str, ...]] = set().union(*(s for _, s in copy))
 
-    reproduced = _reproduced(original, copy, copy_all)
+    reproduced = _reproduced(original, original_all, copy, copy_all)
     present = [r >= PARAGRAPH_PRESENT for r in reproduced]
     # Which copy paragraphs come from the original; the others are the copy's own text.
     from_original = [containment(s, original_all) >= COPY_PARAGRAPH_FROM_ORIGINAL for _, s in copy]
@@ -184,6 +184,7 @@ def paragraph_words(paragraph: str) -> tuple[str, ...]:
 
 def _reproduced(
     original: Sequence[tuple[int, frozenset[tuple[str, ...]]]],
+    original_all: set[tuple[str, ...]],
     copy: Sequence[tuple[int, frozenset[tuple[str, ...]]]],
     copy_all: set[tuple[str, ...]],
 ) -> list[float]:
@@ -193,10 +194,13 @@ def _reproduced(
     lead is not "reproduced" by a copy of the lead alone. A paragraph with no shingle of its own
     counts as reproduced only as far as some copy paragraph is that paragraph (resemblance).
     """
-    seen = Counter(shingle for _, s in original for shingle in s)
+    repeated: set[tuple[str, ...]] = set()
+    if sum(len(s) for _, s in original) > len(original_all):  # some shingle is in two paragraphs
+        seen = Counter(shingle for _, s in original for shingle in s)
+        repeated = {shingle for shingle, n in seen.items() if n > 1}
     out = []
     for _, paragraph in original:
-        own = {shingle for shingle in paragraph if seen[shingle] == 1}
+        own = paragraph - repeated if repeated else paragraph
         if own:
             out.append(containment(own, copy_all))
         else:
