@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scrapy.settings import default_settings
+
 from aggregator.settings import Settings
 
 _settings = Settings.from_env()
@@ -24,6 +26,9 @@ DOWNLOAD_TIMEOUT = _settings.download_timeout
 DOWNLOAD_MAXSIZE = _settings.max_body_size
 DOWNLOAD_WARNSIZE = 0
 RETRY_TIMES = 2
+# A proxy's refusal to open a tunnel (an https URL through a plain HTTP proxy) is an answer,
+# not a transient failure: retrying it only hammers the proxy.
+RETRY_EXCEPTIONS = [e for e in default_settings.RETRY_EXCEPTIONS if not str(e).endswith("TunnelError")]
 HTTPPROXY_ENABLED = True  # honours http_proxy / https_proxy / no_proxy
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from aggregator.urls import InvalidURLError, host_of, normalise_url
+from aggregator.urls import InvalidURLError, host_of, normalise_url, request_form
 
 ROLES = ("partner", "republisher")
 _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
@@ -67,7 +67,8 @@ def _url_list(value: Any, label: str, fieldname: str, problems: list[str]) -> tu
             problems.append(f"{label}: field '{fieldname}[{i}]' must be a URL string")
             continue
         try:
-            urls.append(normalise_url(item))
+            # Feeds and sitemaps are requested as written: some servers care how a query is spelled.
+            urls.append(request_form(item))
         except InvalidURLError:
             problems.append(f"{label}: field '{fieldname}[{i}]' is not an http(s) URL: {item!r}")
     return tuple(dict.fromkeys(urls))

@@ -66,6 +66,25 @@ def normalise_url(url: str, base: str | None = None) -> str:
     return canonicalize_url(urlunsplit((scheme, netloc, path, query, "")), keep_fragments=False)
 
 
+def request_form(url: str, base: str | None = None) -> str:
+    """A URL fit to request as its owner wrote it: absolute, no fragment, unsafe characters escaped.
+
+    Unlike `normalise_url` it keeps the query as written (order, escapes, tracking parameters),
+    because some servers answer `?url=https://x` and `?url=https%3A%2F%2Fx` differently. Used for
+    the addresses an operator gives (feeds, sitemaps). Raises InvalidURLError.
+    """
+    url = url.strip()
+    if base:
+        url = urljoin(base, url)
+    parts = urlsplit(safe_url_string(url))
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname:
+        raise InvalidURLError(f"not an absolute http(s) URL: {url!r}")
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    host, _, port = netloc.partition(":")
+    netloc = host.lower() + (f":{port}" if port and port != str(_DEFAULT_PORTS[parts.scheme.lower()]) else "")
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+
+
 def try_normalise_url(url: str | None, base: str | None = None) -> str | None:
     """`normalise_url`, or None for a missing or invalid URL."""
     if not url:

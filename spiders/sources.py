@@ -26,7 +26,7 @@ from aggregator.feeds import FeedEntry, SeenEntry, body_hash, body_unchanged, cl
 from aggregator.items import FailedFetch, FetchedPage, PolledFeed, UnchangedPage
 from aggregator.listing import parse_listing
 from aggregator.spider_support import describe_failure, header, response_headers
-from aggregator.urls import host_of, same_site, try_normalise_url
+from aggregator.urls import InvalidURLError, host_of, request_form, same_site, try_normalise_url
 from storage.engine import session_scope
 from storage.feeds import feeds_of, seen_entries, upsert_feed
 from storage.pages import stored_validators
@@ -117,7 +117,7 @@ class SourcesSpider(scrapy.Spider):
             named = [f"{request.url.split('://')[0]}://{host}/sitemap.xml"]
         assert self.crawler.engine is not None
         for url in named:
-            if (normal := try_normalise_url(url)) and normal not in source["sitemaps"]:
+            if (normal := _requestable(url)) and normal not in source["sitemaps"]:
                 self.crawler.engine.crawl(self.sitemap_request(host, normal))
 
     # -- requests --------------------------------------------------------------------------
@@ -174,7 +174,7 @@ class SourcesSpider(scrapy.Spider):
         source = self.sources[host]
         if not source["has_feeds"] and hasattr(response, "text"):
             for url in feed_links(response.text, response.url):
-                if (normal := try_normalise_url(url)) is None:
+                if (normal := _requestable(url)) is None:
                     continue
                 with session_scope(self.database_url) as session:
                     feed_id = upsert_feed(session, source_id=source["id"], url=normal)
@@ -236,7 +236,7 @@ class SourcesSpider(scrapy.Spider):
             yield FailedFetch(url=response.url, source_id=self.sources[meta["source_host"]]["id"],
                               kind="sitemap", status=response.status, reason=sitemap.error)
         for child in sitemap.sitemaps:
-            if (normal := try_normalise_url(child.loc, response.url)) is not None:
+            if (normal := _requestable(child.loc, response.url)) is not None:
                 yield self.sitemap_request(meta["source_host"], normal)
         for page in sitemap.pages:
             if (request := self.article_request(page.loc)) is not None:
@@ -268,6 +268,14 @@ class SourcesSpider(scrapy.Spider):
         yield FailedFetch(url=request.url, source_id=source["id"] if source else None,
                           kind=meta.get("kind", "page"), status=status, reason=reason,
                           feed_id=meta.get("feed_id"), headers=headers)
+
+
+def _requestable(url: str, base: str | None = None) -> str | None:
+    """A feed or sitemap address as written (see `request_form`), or None when it is no http(s) URL."""
+    try:
+        return request_form(url, base)
+    except InvalidURLError:
+        return None
 
 
 def _entry_record(entry: FeedEntry) -> dict[str, Any]:

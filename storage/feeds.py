@@ -158,7 +158,7 @@ def list_feeds(session: Session) -> list[tuple[Feed, str]]:
     from storage.sources import Source
 
     stmt = select(Feed, Source.host).join(Source, Source.id == Feed.source_id).order_by(Source.host, Feed.url)
-    return [(feed, host) for feed, host in session.execute(stmt).tuples()]
+    return [(feed, host) for feed, host in session.execute(stmt)]
 
 
 ENTRY_FIELDS = ("url", "link", "title", "author", "published", "updated", "content_hash")

@@ -151,4 +151,4 @@ def page_by_url(session: Session, url: str) -> Page | None:
 
 def count_pages_by_state(session: Session) -> dict[str, int]:
     """How many pages are in each state."""
-    return dict(session.execute(select(Page.state, func.count()).group_by(Page.state)).tuples().all())
+    return {state: count for state, count in session.execute(select(Page.state, func.count()).group_by(Page.state))}
