@@ -399,6 +399,27 @@ def explain(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Serve the read-only HTTP API and outgoing feeds (OpenAPI at /openapi.json, docs at /docs).
+
+    AGGREGATOR_API_KEYS (comma-separated) makes a key mandatory (X-API-Key header, or
+    Authorization: Bearer KEY); AGGREGATOR_CORS_ORIGINS (comma-separated) allows browsers from those origins.
+    """
+    from aggregator.api.server import run
+
+    db = _db(database_url)
+    _require_schema(db)
+    if not 0 < port < 65536:
+        raise _fail("--port must be between 1 and 65535", 2)
+    run(host=host, port=port, database_url=db, workers=max(1, workers))
+
+
+@app.command()
 def demo(
     database_url: DatabaseOption = None,
     jobs: Annotated[int, typer.Option(help="Processes for extraction (0: one per core).")] = 0,
