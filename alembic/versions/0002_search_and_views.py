@@ -100,11 +100,8 @@ POSTGRES_SEARCH = [
         CONSTRAINT pk_article_search PRIMARY KEY (article_id),
         CONSTRAINT fk_article_search_article_id_articles FOREIGN KEY (article_id)
             REFERENCES articles (id) ON DELETE CASCADE
-    ) WITH (toast_tuple_target = 128)
+    )
     """,
-    # Documents live out of line (TOAST), so the table itself stays narrow: a search reads
-    # matching article ids from a small heap, and detoasts a document only to recheck a phrase.
-    "ALTER TABLE article_search ALTER COLUMN document SET STORAGE EXTERNAL",
     "CREATE INDEX ix_article_search_document ON article_search USING gin (document)",
     # Title weighs most, then author, then text. The text is cut at 200,000 characters:
     # a tsvector is limited to 1 MB and positions stop at 16,383 anyway.
