@@ -57,4 +57,6 @@ def _status_and_reason(failure: Failure) -> tuple[int | None, str]:
         return None, f"connection lost: {exc}"
     if failure.check(ConnectError):
         return None, f"cannot connect: {exc}"
+    if "exceeded DOWNLOAD_MAXSIZE" in str(exc) or "larger than download max size" in str(exc):
+        return None, f"body over the size limit (AGGREGATOR_MAX_BODY_SIZE): {exc}"
     return None, f"{type(exc).__name__}: {exc}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,9 @@ def test_errors_are_recorded_and_the_crawl_finishes(tmp_path: Path) -> None:
     assert broken.consecutive_errors == 1 and broken.last_error and "feed" in broken.last_error.lower()
     dead_feed = feeds[f"{dead}/feed.xml"]
     assert dead_feed.consecutive_errors == 1 and "refused" in (dead_feed.last_error or "")
+    # A failed feed is retried later (back-off from the 15-minute minimum), never dropped.
+    assert dead_feed.next_poll_at is not None
+    assert dead_feed.next_poll_at - dead_feed.last_polled_at >= timedelta(minutes=13)
     assert pages[NOT_FOUND].state == FAILED and pages[NOT_FOUND].status == 404
     assert pages[SERVER_ERROR].state == FAILED and pages[SERVER_ERROR].status == 500
     assert "HTTP 500" in (pages[SERVER_ERROR].error or "")
@@ -72,3 +76,30 @@ def test_errors_are_recorded_and_the_crawl_finishes(tmp_path: Path) -> None:
     assert NOT_FOUND not in exported and SERVER_ERROR not in exported
     # Everything else of those sites was still crawled.
     assert len(exported) >= 10
+
+
+def test_bodies_over_the_size_limit_are_recorded_errors(tmp_path: Path) -> None:
+    sites = [s for s in truth()["sites"] if s["host"] == "datanotes.example"]
+    sources_file = tmp_path / "sources.yaml"
+    sources_file.write_text(sources_yaml(sites), encoding="utf-8")
+    feed_url = sites[0]["feed"]
+    huge_feed = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": [],
+                            "padding": "x" * 300_000})
+    faults = {
+        NOT_FOUND: [{"gzip_bomb": 20_000_000}],  # 20 MB of zeros, gzip-compressed to a few KB
+        feed_url: [{"status": 200, "content_type": "application/feed+json", "body": huge_feed}],
+    }
+    faults_file = tmp_path / "faults.json"
+    faults_file.write_text(json.dumps(faults), encoding="utf-8")
+    database_url = f"sqlite:///{tmp_path / 'limits.db'}"
+    with serve_web(tmp_path / "requests.jsonl", "--faults", str(faults_file)) as web:
+        env = cli_env(database_url, web.proxy)
+        env["AGGREGATOR_MAX_BODY_SIZE"] = "200000"
+        run_cli("db", "upgrade", env=env)
+        run_cli("sources", "import", str(sources_file), env=env)
+        run_cli("crawl", env=env)
+    with session_scope(database_url) as session:
+        feed = session.scalars(select(Feed).where(Feed.url == feed_url)).one()
+        page = session.scalars(select(Page).where(Page.url == NOT_FOUND)).one()
+    assert "size limit" in (feed.last_error or "")
+    assert page.state == FAILED and "size limit" in (page.error or "")
