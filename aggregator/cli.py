@@ -175,10 +175,9 @@ def sources_import_opml(
     database_url: DatabaseOption = None,
 ) -> None:
     """Add or update sources from an OPML file: one source per site, with its feeds."""
-    from aggregator.opml import read_opml
-    from aggregator.sources_file import ROLES, SourceSpec
+    from aggregator.opml import read_opml, sources_from_outlines
+    from aggregator.sources_file import ROLES
     from aggregator.sources_import import import_sources
-    from aggregator.urls import host_of, try_normalise_url
 
     if role not in ROLES:
         raise _fail(f"--role must be one of {', '.join(ROLES)}", 2)
@@ -188,21 +187,8 @@ def sources_import_opml(
         outlines = read_opml(file.read_bytes())
     except ValueError as exc:
         raise _fail(f"{file}: {exc}", 2) from exc
-    specs: dict[str, SourceSpec] = {}
-    skipped = 0
-    for outline in outlines:
-        feed = try_normalise_url(outline.xml_url)
-        home = try_normalise_url(outline.html_url) or (f"{feed.split('://')[0]}://{host_of(feed)}/" if feed else None)
-        outline_role = outline.role if outline.role in ROLES else role
-        if not home:
-            skipped += 1
-            continue
-        host = host_of(home)
-        previous = specs.get(host)
-        feeds = (previous.feeds if previous else ()) + ((feed,) if feed else ())
-        specs[host] = SourceSpec(name=(previous.name if previous else None) or outline.title or host, home=home,
-                                 host=host, role=outline_role, feeds=tuple(dict.fromkeys(feeds)))
-    count = import_sources(db, list(specs.values()))
+    specs, skipped = sources_from_outlines(outlines, role)
+    count = import_sources(db, specs)
     typer.echo(f"imported {count} source(s) from {file}" + (f"; {skipped} outline(s) without a URL" if skipped else ""))
 
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from aggregator.sources_file import ROLES, SourceSpec
+from aggregator.urls import InvalidURLError, host_of, request_form, try_normalise_url
+
 ROLE_ATTRIBUTE = "role"  # our custom outline attribute, e.g. role="partner" or role="republisher"
 
 
@@ -108,3 +111,31 @@ def _collect(parent: etree._Element, folders: tuple[str, ...], out: list[OpmlOut
 
 def _local(node: etree._Element) -> str:
     return etree.QName(node).localname if isinstance(node.tag, str) else ""
+
+
+def sources_from_outlines(outlines: Iterable[OpmlOutline], default_role: str) -> tuple[list[SourceSpec], int]:
+    """One source spec per site of the outlines (feeds of one site gathered), and how many outlines
+    named no usable URL. A site's home is the outline's htmlUrl, else the feed host's root."""
+    specs: dict[str, SourceSpec] = {}
+    skipped = 0
+    for outline in outlines:
+        feed = _requestable(outline.xml_url)
+        home = try_normalise_url(outline.html_url) or (f"{feed.split('://')[0]}://{host_of(feed)}/" if feed else None)
+        if not home:
+            skipped += 1
+            continue
+        host = host_of(home)
+        previous = specs.get(host)
+        feeds = (previous.feeds if previous else ()) + ((feed,) if feed else ())
+        specs[host] = SourceSpec(
+            name=(previous.name if previous else None) or outline.title or host, home=home, host=host,
+            role=outline.role if outline.role in ROLES else default_role, feeds=tuple(dict.fromkeys(feeds)),
+        )
+    return list(specs.values()), skipped
+
+
+def _requestable(url: str | None) -> str | None:
+    try:
+        return request_form(url) if url else None
+    except InvalidURLError:
+        return None

@@ -90,3 +90,23 @@ _url = st.from_regex(r"https?://[a-z]{1,10}\.example/[a-z0-9/]{0,10}", fullmatch
                           category=st.none()), max_size=8))
 def test_round_trip_property(outlines: list[OpmlOutline]) -> None:
     assert read_opml(write_opml(outlines, "t")) == outlines
+
+
+def test_sources_from_outlines_groups_feeds_by_site_and_keeps_feed_queries() -> None:
+    from aggregator.opml import OpmlOutline, sources_from_outlines
+
+    outlines = [
+        OpmlOutline(title="A", xml_url="http://a.example/feed?url=https://x.example/y", html_url=None),
+        OpmlOutline(title="A comments", xml_url="http://a.example/comments/feed", html_url="http://a.example/",
+                    role="republisher"),
+        OpmlOutline(title="Folder only", xml_url=None, html_url=None),
+        OpmlOutline(title="B", xml_url="ftp://b.example/feed", html_url="http://b.example/"),
+    ]
+    specs, skipped = sources_from_outlines(outlines, "partner")
+    by_host = {spec.host: spec for spec in specs}
+    assert skipped == 1
+    assert by_host["a.example"].feeds == ("http://a.example/feed?url=https://x.example/y",
+                                          "http://a.example/comments/feed")
+    assert by_host["a.example"].name == "A"
+    assert by_host["a.example"].role == "republisher"  # the last outline's explicit role
+    assert by_host["b.example"].feeds == () and by_host["b.example"].role == "partner"
