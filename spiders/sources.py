@@ -220,7 +220,9 @@ class SourcesSpider(scrapy.Spider):
         changes = classify_entries(parsed.entries, seen)
         yield PolledFeed(**common, format=parsed.format, body_hash=body_hash(response.body),
                          ttl_minutes=parsed.ttl_minutes, entries=[_entry_record(e) for e in parsed.entries])
-        for entry in changes.new:
+        # New entries, and unchanged ones whose page is not stored yet (a crawl killed between
+        # storing the feed and fetching its pages): `article_request` skips stored pages.
+        for entry in (*changes.new, *changes.unchanged):
             if entry.link and (request := self.article_request(entry.link)) is not None:
                 yield request
         for entry in changes.changed:
