@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text, select
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from aggregator.urls import url_match_key
@@ -111,8 +111,12 @@ def upsert_article(
     text: str,
     text_hash: str,
 ) -> tuple[int, bool]:
-    """Create or refresh the canonical article at `url`. Returns (id, created)."""
-    existing = session.scalar(select(Article.id).where(Article.url == url))
+    """Create or refresh the canonical article at `url`. Returns (id, created).
+
+    When the text of an existing article changes, its republications are queued for matching
+    again: their kind, or even their original, may change with it.
+    """
+    existing = session.execute(select(Article.id, Article.text_hash).where(Article.url == url)).first()
     now = utcnow()
     article_id = upsert(
         session,
@@ -137,6 +141,8 @@ def upsert_article(
         update=["source_id", "page_id", "title", "author", "published", "updated", "language", "text",
                 "text_hash", "updated_at"],
     )
+    if existing is not None and existing.text_hash != text_hash:
+        session.execute(update(Republication).where(Republication.article_id == existing.id).values(matched_at=None))
     return int(article_id), existing is None
 
 
