@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -9,6 +10,24 @@ from scrapy.settings import Settings as ScrapySettings
 
 from storage.engine import session_scope
 from storage.runs import last_runs
+
+
+# Fetch failures are recorded on their feed or page and counted in the run's summary; their
+# tracebacks only bury that summary, so they are logged in one line unless asked (--verbose).
+_FETCH_ERROR_LOGGERS = (
+    "scrapy.downloadermiddlewares.robotstxt",
+    "scrapy.downloadermiddlewares.retry",
+    "scrapy.core.scraper",
+)
+
+
+class _OneLineErrors(logging.Filter):
+    """Drops the traceback of a log record, keeping its message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True
 
 
 def scrapy_settings(database_url: str, *, log_level: str = "WARNING", **overrides: Any) -> ScrapySettings:
@@ -40,6 +59,9 @@ def run_crawl(
     The Twisted reactor cannot restart, so call this once per process.
     """
     settings = scrapy_settings(database_url, log_level=log_level, AGGREGATOR_PROCESS_JOBS=jobs)
+    if log_level != "DEBUG" and log_level != "INFO":
+        for name in _FETCH_ERROR_LOGGERS:
+            logging.getLogger(name).addFilter(_OneLineErrors())
     process = CrawlerProcess(settings)
     process.crawl("sources", hosts=hosts or [], due=due, feeds_only=feeds_only)
     process.start()
