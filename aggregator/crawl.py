@@ -11,7 +11,6 @@ from scrapy.settings import Settings as ScrapySettings
 from storage.engine import session_scope
 from storage.runs import last_runs
 
-
 # Fetch failures are recorded on their feed or page and counted in the run's summary; their
 # tracebacks only bury that summary, so they are logged in one line unless asked (--verbose).
 _FETCH_ERROR_LOGGERS = (
