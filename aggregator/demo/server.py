@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from aggregator.demo.site import DemoWeb
+from aggregator.demo.model import DemoWeb
 
 LOOPBACK = "127.0.0.1"
 IDLE_CONNECTION_SECONDS = 10  # keep-alive connections left open by a client close after this
