@@ -19,16 +19,16 @@ from w3lib.url import safe_url_string
 from aggregator.attribution import Attribution, parse_attribution, strip_attribution
 from aggregator.boilerplate import paragraph_keys
 from aggregator.extraction import Extracted, extract_page
-from aggregator.fingerprints import index_fingerprints, text_hash, words
+from aggregator.fingerprints import index_fingerprints, query_fingerprints, text_hash, words
 from aggregator.matching import resolve_graph
 from aggregator.urls import host_of, normalise_url, same_site, try_normalise_url
 from storage.articles import add_alias, upsert_article
 from storage.boilerplate import replace_site_paragraphs
 from storage.engine import session_scope
 from storage.feeds import FeedEntry, entries_for_urls
-from storage.fingerprints import replace_fingerprints
+from storage.fingerprints import replace_fingerprints, replace_republication_fingerprints, republications_sharing
 from storage.pages import PROCESSED, SKIPPED, Page, iter_pages, mark_page, page_ids_to_process
-from storage.republications import upsert_republication
+from storage.republications import requeue_for_matching, upsert_republication
 from storage.sources import Source
 from storage.sources import sources_by_host as load_sources_by_host
 
@@ -209,6 +209,8 @@ def _store(
             claimed_source_host=attribution.source_host, claimed_source_url=attribution.source_url,
             claimed_author=attribution.author,
         )
+        replace_republication_fingerprints(session, republication_id=republication_id,
+                                           hashes=query_fingerprints(words(extracted.text)))
         if source is not None:
             replace_site_paragraphs(session, republication_id=republication_id, source_id=source.id,
                                     keys=paragraph_keys(extracted.paragraphs))
@@ -229,7 +231,11 @@ def _store(
         text=text,
         text_hash=text_hash(text),
     )
-    replace_fingerprints(session, article_id=article_id, hashes=index_fingerprints(words(text)))
+    fingerprints = index_fingerprints(words(text))
+    replace_fingerprints(session, article_id=article_id, hashes=fingerprints)
+    # Copies already matched elsewhere (or not at all) that share text with this original are
+    # matched again: it may be their original, or a better one, whatever the arrival order.
+    requeue_for_matching(session, republications_sharing(session, hashes=fingerprints))
     for alias in _aliases(page, canonical, entries):
         add_alias(session, url=alias, article_id=article_id)
     mark_page(session, page_id=page.id, state=PROCESSED, error=None)

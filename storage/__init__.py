@@ -4,7 +4,7 @@ from storage.articles import Article, Republication, UrlAlias
 from storage.base import Base
 from storage.boilerplate import SiteParagraph
 from storage.feeds import Feed, FeedEntry
-from storage.fingerprints import ArticleFingerprint
+from storage.fingerprints import ArticleFingerprint, RepublicationFingerprint
 from storage.pages import Page
 from storage.runs import CrawlRun
 from storage.sources import Source
@@ -18,6 +18,7 @@ __all__ = [
     "FeedEntry",
     "Page",
     "Republication",
+    "RepublicationFingerprint",
     "SiteParagraph",
     "Source",
     "UrlAlias",

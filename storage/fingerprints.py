@@ -116,3 +116,45 @@ def original_texts(session: Session, *, article_ids: Sequence[int]) -> dict[int,
         return {}
     rows = session.connection().execute(_ORIGINAL_TEXTS, {"ids": list(article_ids)})
     return {int(article_id): (title, body) for article_id, title, body in rows}
+
+
+class RepublicationFingerprint(Base):
+    """A fingerprint a republication looks up: when a new original stores one of them, the
+    republication is matched again (its original may have just arrived, or a better one)."""
+
+    __tablename__ = "republication_fingerprints"
+    __table_args__ = (
+        Index("ix_republication_fingerprints_republication_id", "republication_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    republication_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("republications.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+
+
+def replace_republication_fingerprints(session: Session, *, republication_id: int, hashes: Iterable[int]) -> None:
+    """Make `hashes` the fingerprints a republication looks up (idempotent)."""
+    session.execute(
+        delete(RepublicationFingerprint).where(RepublicationFingerprint.republication_id == republication_id)
+    )
+    rows = [{"hash": h, "republication_id": republication_id} for h in sorted(set(hashes))]
+    if rows:
+        session.execute(insert(RepublicationFingerprint), rows)
+
+
+def republications_sharing(
+    session: Session, *, hashes: Sequence[int], max_per_hash: int = MAX_ARTICLES_PER_HASH
+) -> list[int]:
+    """Republications that look up any of `hashes`, skipping hashes that very many of them share."""
+    found: set[int] = set()
+    for value in sorted(set(hashes)):
+        ids = list(session.scalars(
+            select(RepublicationFingerprint.republication_id)
+            .where(RepublicationFingerprint.hash == value)
+            .limit(max_per_hash + 1)
+        ))
+        if len(ids) <= max_per_hash:
+            found.update(ids)
+    return sorted(found)

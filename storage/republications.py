@@ -156,3 +156,11 @@ def article_summary(session: Session, article_id: int) -> tuple[str, str | None,
 def set_text(session: Session, *, republication_id: int, text: str) -> None:
     """Replace the clean text of a republication."""
     session.execute(update(Republication).where(Republication.id == republication_id).values(text=text))
+
+
+def requeue_for_matching(session: Session, ids: Sequence[int]) -> None:
+    """Send these republications back to matching (their candidates changed)."""
+    for start in range(0, len(ids), 500):
+        session.execute(
+            update(Republication).where(Republication.id.in_(ids[start : start + 500])).values(matched_at=None)
+        )

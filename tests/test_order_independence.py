@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 import aggregator.processing as processing
 from aggregator.export import article_records
 from storage.articles import Article, Republication, UrlAlias
 from storage.engine import get_engine, session_scope
+from storage.feeds import FeedEntry
 from storage.fingerprints import ArticleFingerprint
 from storage.pages import Page, store_fetched_page
 from tests.syndication_web import cli_env, run_cli, serve_web, sources_yaml, truth
@@ -29,6 +30,15 @@ from tests.syndication_web import cli_env, run_cli, serve_web, sources_yaml, tru
 pytestmark = pytest.mark.integration
 
 Graph = tuple[Any, ...]
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a SQLite database whole: its write-ahead log is checkpointed into the file first."""
+    url = f"sqlite:///{source}"
+    with get_engine(url).connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    get_engine(url).dispose()
+    shutil.copy(source, target)
 
 
 def graph_of(database_url: str) -> Graph:
@@ -87,12 +97,14 @@ def crawled_web() -> Iterator[dict[str, Any]]:
             ]
         # A template with the sources, feeds and feed entries, but no page and nothing derived.
         template = tmp / "template.db"
-        shutil.copy(tmp / "crawl.db", template)
+        copy_database(tmp / "crawl.db", template)
         template_url = f"sqlite:///{template}"
         with session_scope(template_url) as session:
             for model in (Republication, UrlAlias, ArticleFingerprint, Article, Page):
                 session.execute(delete(model))
-        get_engine(template_url).dispose()
+            assert session.scalar(select(func.count()).select_from(FeedEntry)), "feed entries kept"
+        copy_database(template, tmp / "template-clean.db")
+        template = tmp / "template-clean.db"
         yield {"graph": graph_of(database_url), "pages": pages, "template": template, "tmp": tmp}
 
 

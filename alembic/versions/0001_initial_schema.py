@@ -238,6 +238,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_url_aliases_url_key"), ["url_key"], unique=False)
 
     op.create_table(
+        "republication_fingerprints",
+        sa.Column("hash", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("republication_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["republication_id"],
+            ["republications.id"],
+            name=op.f("fk_republication_fingerprints_republication_id_republications"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("hash", "republication_id", name=op.f("pk_republication_fingerprints")),
+        sqlite_with_rowid=False,
+    )
+    with op.batch_alter_table("republication_fingerprints", schema=None) as batch_op:
+        batch_op.create_index("ix_republication_fingerprints_republication_id", ["republication_id"], unique=False)
+
+    op.create_table(
         "site_paragraphs",
         sa.Column("source_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("paragraph_key", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -266,6 +282,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_site_paragraphs_republication_id"))
 
     op.drop_table("site_paragraphs")
+    with op.batch_alter_table("republication_fingerprints", schema=None) as batch_op:
+        batch_op.drop_index("ix_republication_fingerprints_republication_id")
+
+    op.drop_table("republication_fingerprints")
     with op.batch_alter_table("url_aliases", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_url_aliases_url_key"))
         batch_op.drop_index(batch_op.f("ix_url_aliases_article_id"))
