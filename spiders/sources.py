@@ -11,7 +11,7 @@ page already stored is not fetched again unless its feed entry changed (then con
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -138,34 +138,43 @@ class SourcesSpider(scrapy.Spider):
         return Request(url, callback=self.parse_sitemap, errback=self.failed, priority=5,
                        meta={"source_host": host, "kind": "sitemap"})
 
-    def article_request(self, url: str, *, refresh: bool = False) -> Request | None:
-        """A request for an article candidate on a known source, or None for anything else.
+    def article_requests(self, urls: Iterable[str | None], *, refresh: bool = False) -> list[Request]:
+        """Requests for the article candidates among `urls` that lie on a known source.
 
         A page already stored is not fetched again, unless `refresh` (its feed entry changed):
-        then it is asked for conditionally, with the validators stored with it.
+        then it is asked for conditionally, with the validators stored with it. One database
+        query for the whole batch, however long the sitemap or feed.
         """
-        normal = try_normalise_url(url)
-        if normal is None:
-            return None
-        host = host_of(normal)
-        source_host = next((h for h in self.sources if same_site(h, host)), None)
-        if source_host is None:
-            return None
-        if normal.rstrip("/") == str(self.sources[source_host]["home"]).rstrip("/"):
-            return None
+        wanted: dict[str, str] = {}  # normalised URL -> source host
+        for url in urls:
+            normal = try_normalise_url(url)
+            if normal is None or normal in wanted:
+                continue
+            host = host_of(normal)
+            source_host = next((h for h in self.sources if same_site(h, host)), None)
+            if source_host is None or normal.rstrip("/") == str(self.sources[source_host]["home"]).rstrip("/"):
+                continue
+            wanted[normal] = source_host
+        if not wanted:
+            return []
         with session_scope(self.database_url) as session:
-            validators = stored_validators(session, normal)
-        headers: dict[str, str] = {}
-        if validators is not None:
-            if not refresh:
-                return None
-            etag, last_modified = validators
-            if etag:
-                headers["If-None-Match"] = etag
-            if last_modified:
-                headers["If-Modified-Since"] = last_modified
-        return Request(normal, callback=self.parse_article, errback=self.failed, headers=headers,
-                       meta={"source_host": source_host, "kind": "page", "handle_httpstatus_list": NOT_MODIFIED})
+            stored = stored_validators(session, list(wanted))
+        requests = []
+        for normal, source_host in wanted.items():
+            headers: dict[str, str] = {}
+            if normal in stored:
+                if not refresh:
+                    continue
+                etag, last_modified = stored[normal]
+                if etag:
+                    headers["If-None-Match"] = etag
+                if last_modified:
+                    headers["If-Modified-Since"] = last_modified
+            requests.append(Request(
+                normal, callback=self.parse_article, errback=self.failed, headers=headers,
+                meta={"source_host": source_host, "kind": "page", "handle_httpstatus_list": NOT_MODIFIED},
+            ))
+        return requests
 
     # -- callbacks -------------------------------------------------------------------------
 
@@ -188,9 +197,7 @@ class SourcesSpider(scrapy.Spider):
         if not hasattr(response, "text"):
             return
         listing = parse_listing(response.text, response.url)
-        for url in listing.article_urls:
-            if (request := self.article_request(url)) is not None:
-                yield request
+        yield from self.article_requests(listing.article_urls)
         depth = int(response.meta.get("listing_depth", 0))
         if depth < int(self.settings.getint("AGGREGATOR_MAX_LISTING_PAGES")):
             for url in listing.next_pages:
@@ -221,14 +228,10 @@ class SourcesSpider(scrapy.Spider):
         yield PolledFeed(**common, format=parsed.format, body_hash=body_hash(response.body),
                          ttl_minutes=parsed.ttl_minutes, entries=[_entry_record(e) for e in parsed.entries])
         # New entries, and unchanged ones whose page is not stored yet (a crawl killed between
-        # storing the feed and fetching its pages): `article_request` skips stored pages.
-        for entry in (*changes.new, *changes.unchanged):
-            if entry.link and (request := self.article_request(entry.link)) is not None:
-                yield request
-        for entry in changes.changed:
-            # A changed entry refreshes its article: the page is asked for again, conditionally.
-            if entry.link and (request := self.article_request(entry.link, refresh=True)) is not None:
-                yield request
+        # storing the feed and fetching its pages): `article_requests` skips stored pages.
+        yield from self.article_requests(entry.link for entry in (*changes.new, *changes.unchanged))
+        # A changed entry refreshes its article: the page is asked for again, conditionally.
+        yield from self.article_requests((entry.link for entry in changes.changed), refresh=True)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         meta = response.meta
@@ -240,9 +243,7 @@ class SourcesSpider(scrapy.Spider):
         for child in sitemap.sitemaps:
             if (normal := _requestable(child.loc, response.url)) is not None:
                 yield self.sitemap_request(meta["source_host"], normal)
-        for page in sitemap.pages:
-            if (request := self.article_request(page.loc)) is not None:
-                yield request
+        yield from self.article_requests(page.loc for page in sitemap.pages)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         meta = response.meta

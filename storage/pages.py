@@ -136,12 +136,15 @@ def iter_pages(session: Session, ids: list[int]) -> Iterator[Page]:
         yield from session.scalars(select(Page).where(Page.id.in_(chunk)).order_by(Page.id))
 
 
-def stored_validators(session: Session, url: str) -> tuple[str | None, str | None] | None:
-    """(ETag, Last-Modified) of a page stored with a body, or None when it has none yet."""
-    row = session.execute(
-        select(Page.etag, Page.last_modified).where(Page.url == url, Page.body.is_not(None), Page.state != FAILED)
-    ).first()
-    return (row.etag, row.last_modified) if row else None
+def stored_validators(session: Session, urls: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """(ETag, Last-Modified) of each of `urls` that is stored with a body; absent ones are left out."""
+    found: dict[str, tuple[str | None, str | None]] = {}
+    for start in range(0, len(urls), 500):
+        stmt = select(Page.url, Page.etag, Page.last_modified).where(
+            Page.url.in_(urls[start : start + 500]), Page.body.is_not(None), Page.state != FAILED
+        )
+        found.update({row.url: (row.etag, row.last_modified) for row in session.execute(stmt)})
+    return found
 
 
 def page_by_url(session: Session, url: str) -> Page | None:
