@@ -29,14 +29,31 @@ app.add_typer(db_app, name="db")
 app.add_typer(sources_app, name="sources")
 app.add_typer(feeds_app, name="feeds")
 
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option("--database-url", envvar="AGGREGATOR_DATABASE_URL", help="SQLAlchemy URL of the database."),
+def _database_url(value: str | None) -> str:
+    """The database the command works on: --database-url, else AGGREGATOR_DATABASE_URL, else the default."""
+    return value or Settings.from_env().database_url
+
+
+def _migrated_database_url(value: str | None) -> str:
+    """`_database_url`, after checking that its schema is at the latest revision."""
+    url = _database_url(value)
+    _require_schema(url)
+    return url
+
+
+_DATABASE_HELP = "SQLAlchemy URL of the database [default: AGGREGATOR_DATABASE_URL, else sqlite:///aggregator.db]."
+Database = Annotated[
+    str,
+    typer.Option("--database-url", envvar="AGGREGATOR_DATABASE_URL", callback=_migrated_database_url,
+                 show_default=False, help=_DATABASE_HELP),
 ]
-
-
-def _db(url: str | None) -> str:
-    return url or Settings.from_env().database_url
+"""The database of a command that needs its schema up to date (checked once, before the command runs)."""
+AnyDatabase = Annotated[
+    str,
+    typer.Option("--database-url", envvar="AGGREGATOR_DATABASE_URL", callback=_database_url,
+                 show_default=False, help=_DATABASE_HELP),
+]
+"""The database of a command that creates or inspects the schema itself."""
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -60,37 +77,34 @@ def _require_schema(database_url: str) -> None:
 
 
 @db_app.command("upgrade")
-def db_upgrade(database_url: DatabaseOption = None, revision: str = "head") -> None:
+def db_upgrade(database_url: AnyDatabase = "", revision: str = "head") -> None:
     """Create or migrate the schema to the latest revision (same as `alembic upgrade head`)."""
     from storage.migrations import current_revision, upgrade
 
-    url = _db(database_url)
-    upgrade(url, revision)
-    typer.echo(f"database at revision {current_revision(url)}")
+    upgrade(database_url, revision)
+    typer.echo(f"database at revision {current_revision(database_url)}")
 
 
 @db_app.command("current")
-def db_current(database_url: DatabaseOption = None) -> None:
+def db_current(database_url: AnyDatabase = "") -> None:
     """Print the schema revision of the database."""
     from storage.migrations import current_revision
 
-    typer.echo(current_revision(_db(database_url)) or "empty")
+    typer.echo(current_revision(database_url) or "empty")
 
 
 @sources_app.command("import")
 def sources_import(
     file: Annotated[Path, typer.Argument(help="YAML sources file (see README).", exists=True, dir_okay=False)],
-    database_url: DatabaseOption = None,
+    database_url: Database = "",
 ) -> None:
     """Add or update the sources of a YAML file. Re-importing updates, never duplicates.
 
     The whole file is validated first: a bad file changes nothing.
     """
-    from aggregator.sources_file import SourcesFileError, parse_sources
-    from aggregator.sources_import import import_sources
+    from aggregator.sources.file import SourcesFileError, parse_sources
+    from aggregator.sources.importer import import_sources
 
-    url = _db(database_url)
-    _require_schema(url)
     try:
         specs = parse_sources(file.read_text(encoding="utf-8"))
     except SourcesFileError as exc:
@@ -100,13 +114,13 @@ def sources_import(
         raise typer.Exit(2) from exc
     except UnicodeDecodeError as exc:
         raise _fail(f"{file} is not UTF-8 text: {exc}", 2) from exc
-    count = import_sources(url, specs)
+    count = import_sources(database_url, specs)
     typer.echo(f"imported {count} source(s) from {file}")
 
 
 @sources_app.command("list")
 def sources_list(
-    database_url: DatabaseOption = None,
+    database_url: Database = "",
     output_format: Annotated[str, typer.Option("--format", help="table or jsonl")] = "table",
 ) -> None:
     """List the sources with their role, language and feeds."""
@@ -114,9 +128,7 @@ def sources_list(
     from storage.feeds import feeds_of
     from storage.sources import list_sources
 
-    url = _db(database_url)
-    _require_schema(url)
-    with session_scope(url) as session:
+    with session_scope(database_url) as session:
         rows: list[dict[str, Any]] = [
             {"host": s.host, "name": s.name, "role": s.role, "language": s.language, "home": s.home_url,
              "feeds": [f.url for f in feeds_of(session, s.id)], "sitemaps": list(s.sitemap_urls or [])}
@@ -143,26 +155,24 @@ def sources_add(
     role: Annotated[str, typer.Option(help="partner (publishes originals) or republisher")] = "partner",
     language: Annotated[str | None, typer.Option(help="Language code, e.g. fr")] = None,
     name: Annotated[str | None, typer.Option(help="Display name (default: the site's title)")] = None,
-    database_url: DatabaseOption = None,
+    database_url: Database = "",
 ) -> None:
     """Add a site: its feeds are found on the home page (or at common paths), its sitemaps in robots.txt."""
-    from aggregator.fetch import FetchError
-    from aggregator.source_discovery import discover_source
-    from aggregator.sources_file import ROLES
-    from aggregator.sources_import import import_sources
+    from aggregator.crawl.fetch import FetchError
+    from aggregator.sources.discover import discover_source
+    from aggregator.sources.importer import import_sources
     from aggregator.urls import InvalidURLError
+    from storage.sources import ROLES
 
     if role not in ROLES:
         raise _fail(f"--role must be one of {', '.join(ROLES)}", 2)
-    db = _db(database_url)
-    _require_schema(db)
     try:
         spec = discover_source(url, role=role, language=language, name=name, say=typer.echo)
     except InvalidURLError as exc:
         raise _fail(str(exc), 2) from exc
     except FetchError as exc:
         raise _fail(f"cannot read the site: {exc}") from exc
-    import_sources(db, [spec])
+    import_sources(database_url, [spec])
     feeds = ", ".join(spec.feeds) or "none (sitemaps and listing pages will be crawled)"
     typer.echo(f"added {spec.host} ({spec.name}) as {spec.role}; feeds: {feeds}")
 
@@ -172,41 +182,37 @@ def sources_import_opml(
     file: Annotated[Path, typer.Argument(help="OPML file (feed readers' export format).", exists=True,
                                          dir_okay=False)],
     role: Annotated[str, typer.Option(help="Role of outlines without a role attribute.")] = "partner",
-    database_url: DatabaseOption = None,
+    database_url: Database = "",
 ) -> None:
     """Add or update sources from an OPML file: one source per site, with its feeds."""
-    from aggregator.opml import read_opml, sources_from_outlines
-    from aggregator.sources_file import ROLES
-    from aggregator.sources_import import import_sources
+    from aggregator.sources.importer import import_sources
+    from aggregator.sources.opml import read_opml, sources_from_outlines
+    from storage.sources import ROLES
 
     if role not in ROLES:
         raise _fail(f"--role must be one of {', '.join(ROLES)}", 2)
-    db = _db(database_url)
-    _require_schema(db)
     try:
         outlines = read_opml(file.read_bytes())
     except ValueError as exc:
         raise _fail(f"{file}: {exc}", 2) from exc
     specs, skipped = sources_from_outlines(outlines, role)
-    count = import_sources(db, specs)
+    count = import_sources(database_url, specs)
     typer.echo(f"imported {count} source(s) from {file}" + (f"; {skipped} outline(s) without a URL" if skipped else ""))
 
 
 @sources_app.command("export-opml")
 def sources_export_opml(
-    database_url: DatabaseOption = None,
+    database_url: Database = "",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
 ) -> None:
     """Write the sources and their feeds as OPML 2.0 (with a role attribute per outline)."""
-    from aggregator.opml import OpmlOutline, write_opml
+    from aggregator.sources.opml import OpmlOutline, write_opml
     from storage.engine import session_scope
     from storage.feeds import feeds_of
     from storage.sources import list_sources
 
-    db = _db(database_url)
-    _require_schema(db)
     outlines = []
-    with session_scope(db) as session:
+    with session_scope(database_url) as session:
         for source in list_sources(session):
             feed_urls: list[str | None] = [f.url for f in feeds_of(session, source.id)] or [None]
             for feed_url in feed_urls:
@@ -221,20 +227,18 @@ def sources_export_opml(
 
 @feeds_app.command("list")
 def feeds_list(
-    database_url: DatabaseOption = None,
+    database_url: Database = "",
     output_format: Annotated[str, typer.Option("--format", help="table or jsonl")] = "table",
     failing: Annotated[bool, typer.Option("--failing", help="Only feeds flagged as failing.")] = False,
 ) -> None:
     """Each feed: source, format, last status and error, consecutive errors, entries seen, last and next poll."""
-    from aggregator.schedule import is_failing
+    from aggregator.crawl.schedule import is_failing
     from storage.engine import session_scope
     from storage.feeds import list_feeds
 
     if output_format not in ("table", "jsonl"):
         raise _fail("--format must be table or jsonl", 2)
-    db = _db(database_url)
-    _require_schema(db)
-    with session_scope(db) as session:
+    with session_scope(database_url) as session:
         rows: list[dict[str, Any]] = [
             {"url": f.url, "source": host, "format": f.format, "last_status": f.last_status,
              "last_error": f.last_error, "consecutive_errors": f.consecutive_errors,
@@ -280,7 +284,7 @@ def crawl(
                                                     "(what cron runs every few minutes).")] = False,
     feeds_only: Annotated[bool, typer.Option("--feeds-only", help="Every feed, but no listing pages "
                                                                   "or sitemaps.")] = False,
-    database_url: DatabaseOption = None,
+    database_url: Database = "",
     jobs: Annotated[int, typer.Option(help="Processes for extraction (0: one per core).")] = 0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every request.")] = False,
 ) -> None:
@@ -293,11 +297,9 @@ def crawl(
     Errors (dead hosts, HTTP errors, broken feeds) are recorded on their feed or page and
     counted; they never stop the crawl. Safe to kill and run again.
     """
-    from aggregator.crawl import run_crawl
+    from aggregator.crawl.run import run_crawl
 
-    url = _db(database_url)
-    _require_schema(url)
-    summary = run_crawl(url, hosts=[h.lower() for h in source or []], due=due, feeds_only=feeds_only,
+    summary = run_crawl(database_url, hosts=[h.lower() for h in source or []], due=due, feeds_only=feeds_only,
                         log_level="INFO" if verbose else "WARNING", jobs=jobs)
     _print_summary(summary)
     if not summary or summary.get("processing_error"):
@@ -307,20 +309,18 @@ def crawl(
 
 @app.command()
 def reprocess(
-    database_url: DatabaseOption = None,
+    database_url: Database = "",
     pending_only: Annotated[bool, typer.Option("--pending-only", help="Only pages not processed yet.")] = False,
     jobs: Annotated[int, typer.Option(help="Processes for extraction (0: one per core).")] = 0,
 ) -> None:
     """Re-extract stored pages without fetching anything (after an extractor upgrade)."""
-    from aggregator.processing import process_pages
+    from aggregator.process import process_pages
 
-    url = _db(database_url)
-    _require_schema(url)
 
     def progress(done: int, total: int) -> None:
         typer.echo(f"\r{done}/{total} pages", nl=False, err=True)
 
-    stats = process_pages(url, jobs=jobs, reprocess_all=not pending_only, progress=progress)
+    stats = process_pages(database_url, jobs=jobs, reprocess_all=not pending_only, progress=progress)
     if stats.pages:
         typer.echo("", err=True)
     typer.echo(
@@ -333,21 +333,19 @@ def reprocess(
 def export(
     output_format: Annotated[str, typer.Option("--format", help="Output format: jsonl.")] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
-    database_url: DatabaseOption = None,
+    database_url: Database = "",
 ) -> None:
     """Write every canonical article, with its aliases and republications, one JSON per line."""
     from aggregator.export import write_jsonl
 
     if output_format != "jsonl":
         raise _fail(f"unknown format {output_format!r}: only jsonl is supported", 2)
-    url = _db(database_url)
-    _require_schema(url)
     if output is None:
-        write_jsonl(url, sys.stdout)
+        write_jsonl(database_url, sys.stdout)
         return
     tmp = output.with_name(output.name + ".part")
     with tmp.open("w", encoding="utf-8") as out:
-        count = write_jsonl(url, out)
+        count = write_jsonl(database_url, out)
     tmp.replace(output)  # readers never see a half-written file
     typer.echo(f"exported {count} articles to {output}", err=True)
 
@@ -355,7 +353,7 @@ def export(
 @app.command()
 def explain(
     urls: Annotated[list[str], typer.Argument(help="Any URLs: canonical articles, aliases, republications...")],
-    database_url: DatabaseOption = None,
+    database_url: Database = "",
     fetch: Annotated[bool, typer.Option("--fetch/--no-fetch",
                                         help="Fetch an unknown URL of a known site to resolve it.")] = True,
     output_format: Annotated[str, typer.Option("--format", help="text, or json (one object per line)")] = "text",
@@ -370,11 +368,9 @@ def explain(
 
     if output_format not in ("text", "json"):
         raise _fail("--format must be text or json", 2)
-    db = _db(database_url)
-    _require_schema(db)
     invalid = False
     for index, url in enumerate(urls):
-        result = run_explain(db, url, fetch=fetch)
+        result = run_explain(database_url, url, fetch=fetch)
         invalid |= result.role == "invalid"
         if output_format == "json":
             typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
@@ -389,7 +385,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
-    database_url: DatabaseOption = None,
+    database_url: Database = "",
 ) -> None:
     """Serve the read-only HTTP API and outgoing feeds (OpenAPI at /openapi.json, docs at /docs).
 
@@ -398,16 +394,14 @@ def serve(
     """
     from aggregator.api.server import run
 
-    db = _db(database_url)
-    _require_schema(db)
     if not 0 < port < 65536:
         raise _fail("--port must be between 1 and 65535", 2)
-    run(host=host, port=port, database_url=db, workers=max(1, workers))
+    run(host=host, port=port, database_url=database_url, workers=max(1, workers))
 
 
 @app.command()
 def demo(
-    database_url: DatabaseOption = None,
+    database_url: AnyDatabase = "",
     jobs: Annotated[int, typer.Option(help="Processes for extraction (0: one per core).")] = 0,
 ) -> None:
     """Serve the built-in demo web on loopback, crawl it into the database, and report.
@@ -415,9 +409,9 @@ def demo(
     Nothing leaves the machine: the demo's partner blogs and republishers are generated and
     served by this process.
     """
-    from aggregator.demo_run import run_demo
+    from aggregator.demo.run import run_demo
 
-    run_demo(_db(database_url), echo=typer.echo, jobs=jobs)
+    run_demo(database_url, echo=typer.echo, jobs=jobs)
 
 
 def main() -> None:

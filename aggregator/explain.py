@@ -12,14 +12,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from aggregator.canonical import attribution_verdict
-from aggregator.extraction import extract_page
-from aggregator.fetch import FetchError, RobotsRules, fetch
-from aggregator.matching import copy_facts, evaluate
-from aggregator.processing import decode_html
+from aggregator.crawl.fetch import FetchError, RobotsRules, fetch
+from aggregator.extract import decode_html
+from aggregator.extract.content import extract_page
+from aggregator.match.graph import copy_record, explain_match
+from aggregator.match.verdicts import attribution_verdict
 from aggregator.settings import Settings
 from aggregator.urls import (
     InvalidURLError,
+    declared_canonical,
     display_url,
     host_of,
     normalise_url,
@@ -74,8 +75,7 @@ def _fetch_canonical(url: str, settings: Settings) -> tuple[str | None, str | No
     """Fetch a page; return (final URL, declared canonical URL)."""
     page = fetch(url, settings, max_bytes=MAX_FETCH_BYTES)
     extracted = extract_page(decode_html(page.body, page.content_type), page.url)
-    declared = try_normalise_url(extracted.canonical_url, page.url) or try_normalise_url(extracted.og_url, page.url)
-    return page.url, declared
+    return page.url, declared_canonical(page.url, extracted.canonical_url, extracted.og_url)
 
 
 def _resolve_unknown(session: Any, result: Explanation, normal: str, settings: Settings) -> None:
@@ -95,9 +95,9 @@ def _resolve_unknown(session: Any, result: Explanation, normal: str, settings: S
     for candidate in (declared, try_normalise_url(final)):
         if not candidate:
             continue
-        article_id = article_for_url(session, candidate)
+        article_id = article_for_url(session, url=candidate, url_key=url_match_key(candidate))
         if article_id is not None:
-            add_alias(session, url=normal, article_id=article_id)
+            add_alias(session, url=normal, url_key=url_match_key(normal), article_id=article_id)
             result.role = "alias"
             result.article = _article(session, article_id)
             result.notes.append(f"fetched: it leads to {candidate}; recorded as an alias")
@@ -124,7 +124,7 @@ def explain(database_url: str, url: str, *, fetch: bool = True, settings: Settin
                 "state": page.state,
                 "error": page.error,
             }
-        republication = republication_for_url(session, normal)
+        republication = republication_for_url(session, url=normal, url_key=url_match_key(normal))
         found = find_url(session, candidates=[normal], match_key=url_match_key(normal))
         if republication is None and found is not None:
             result.role = found.role
@@ -145,7 +145,7 @@ def explain(database_url: str, url: str, *, fetch: bool = True, settings: Settin
             "source_url": republication.claimed_source_url,
             "author": republication.claimed_author,
         }
-        decision = evaluate(session, republication)
+        decision = explain_match(session, republication)
         result.candidates = [
             {
                 "article": _article(session, c.article_id),
@@ -173,8 +173,8 @@ def explain(database_url: str, url: str, *, fetch: bool = True, settings: Settin
             "coverage": republication.coverage,
         }
         origin_site = result.article["site"] if result.article else ""
-        others = [copy_facts(r) for r in republications_of(session, [republication.article_id])]
-        verdict = attribution_verdict(origin_site, copy_facts(republication), others)
+        others = [copy_record(r).facts for r in republications_of(session, [republication.article_id])]
+        verdict = attribution_verdict(origin_site, copy_record(republication).facts, others)
         result.verdict = {"attribution": republication.attribution, "via": republication.via, "reason": verdict.reason}
     return result
 

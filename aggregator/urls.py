@@ -43,13 +43,19 @@ def normalise_url(url: str, base: str | None = None) -> str:
     its encoded form agree) and sorts the remaining query parameters. Raises InvalidURLError for
     anything that is not an absolute http(s) URL.
     """
+    try:
+        return _normalise(url, base)
+    except InvalidURLError:
+        raise
+    except (ValueError, TypeError) as exc:  # urljoin, urlsplit and w3lib raise on malformed hosts ("[oops")
+        raise InvalidURLError(f"not a URL: {url!r} ({exc})") from exc
+
+
+def _normalise(url: str, base: str | None) -> str:
     url = url.strip()
     if base:
         url = urljoin(base, url)
-    try:
-        parts = urlsplit(safe_url_string(url))
-    except ValueError as exc:
-        raise InvalidURLError(f"not a URL: {url!r} ({exc})") from exc
+    parts = urlsplit(safe_url_string(url))
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
         raise InvalidURLError(f"not an absolute http(s) URL: {url!r}")
@@ -58,6 +64,8 @@ def normalise_url(url: str, base: str | None = None) -> str:
         port = parts.port
     except ValueError as exc:
         raise InvalidURLError(f"bad port in {url!r}") from exc
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     query = urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
@@ -74,15 +82,49 @@ def request_form(url: str, base: str | None = None) -> str:
     the addresses an operator gives (feeds, sitemaps). Raises InvalidURLError.
     """
     url = url.strip()
-    if base:
-        url = urljoin(base, url)
-    parts = urlsplit(safe_url_string(url))
-    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname:
+    try:
+        if base:
+            url = urljoin(base, url)
+        parts = urlsplit(safe_url_string(url))
+        hostname = parts.hostname
+    except ValueError as exc:
+        raise InvalidURLError(f"not a URL: {url!r} ({exc})") from exc
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not hostname:
         raise InvalidURLError(f"not an absolute http(s) URL: {url!r}")
     netloc = parts.netloc.rsplit("@", 1)[-1]
     host, _, port = netloc.partition(":")
     netloc = host.lower() + (f":{port}" if port and port != str(_DEFAULT_PORTS[parts.scheme.lower()]) else "")
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+
+
+def requestable_url(url: str | None, base: str | None = None) -> str | None:
+    """`request_form`, or None for a missing value or anything that is not an http(s) URL."""
+    if not url:
+        return None
+    try:
+        return request_form(url, base)
+    except InvalidURLError:
+        return None
+
+
+def absolute_http_url(href: object, base: str) -> str | None:
+    """`href` resolved against `base`, stripped; None unless it is an http(s) URL (no mailto:, javascript:...)."""
+    if not isinstance(href, str) or not href.strip():
+        return None
+    try:
+        absolute = urljoin(base, href.strip())
+    except ValueError:  # e.g. an invalid IPv6 host
+        return None
+    return absolute if absolute.lower().startswith(("http://", "https://")) else None
+
+
+def declared_canonical(address: str, canonical: str | None, og_url: str | None) -> str | None:
+    """The page's own declared address (`rel=canonical`, else `og:url`), normalised, when it is on the
+    page's site; None when it declares none or points to another site (a claim, not an address)."""
+    declared = try_normalise_url(canonical, address) or try_normalise_url(og_url, address)
+    if declared and same_site(host_of(declared), host_of(address)):
+        return declared
+    return None
 
 
 def try_normalise_url(url: str | None, base: str | None = None) -> str | None:
@@ -96,30 +138,38 @@ def try_normalise_url(url: str | None, base: str | None = None) -> str | None:
 
 
 def host_of(url: str) -> str:
-    """The lower-case host of a URL, without port."""
-    return (urlsplit(url).hostname or "").lower().rstrip(".")
+    """The lower-case host of a URL, without port ('' when it has none or cannot be read)."""
+    try:
+        return (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
 
 
-def bare_host(host: str) -> str:
-    """A host without a leading `www.`, to compare sites."""
-    host = host.lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
+_WWW_PREFIX = re.compile(r"^www\d*\.")
 
 
-def same_site(host_a: str, host_b: str) -> bool:
-    """Whether two hosts name the same site (`www.` is not significant)."""
-    return bool(host_a) and bare_host(host_a) == bare_host(host_b)
+def site_key(host: str) -> str:
+    """A host without a leading `www.` (or `www2.`, `www3.`...): two hosts with one key are one site."""
+    return _WWW_PREFIX.sub("", host.lower().rstrip("."))
+
+
+def same_site(host_a: str | None, host_b: str | None) -> bool:
+    """Whether two hosts name the same site (`www.`, `www2.`... are not significant).
+
+    The one rule the whole product uses to say that a claim, a link or a page is on a site.
+    """
+    return bool(host_a) and bool(host_b) and site_key(str(host_a)) == site_key(str(host_b))
 
 
 def url_match_key(url: str) -> str:
     """A lossy key under which spellings of one address coincide.
 
-    Ignores scheme, `www.`, a trailing slash, percent-encoding differences and tracking parameters.
+    Ignores scheme, `www.` (see `site_key`), a trailing slash, percent-encoding differences and tracking parameters.
     """
     normal = normalise_url(url)
     parts = urlsplit(normal)
     path = unquote(parts.path).rstrip("/") or "/"
-    key = bare_host(parts.hostname or "") + (f":{parts.port}" if parts.port else "") + path
+    key = site_key(parts.hostname or "") + (f":{parts.port}" if parts.port else "") + path
     return key + (f"?{unquote(parts.query)}" if parts.query else "")
 
 

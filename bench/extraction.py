@@ -20,7 +20,7 @@ from pathlib import Path
 
 import trafilatura
 
-from aggregator.processing import clean_text, decode_html, read_page
+from aggregator.extract import article_text, decode_html, read_page
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "article-extraction-benchmark"
 _WORD = re.compile(r"\w+")
@@ -45,7 +45,7 @@ def precision_recall(predicted: str, truth: str) -> tuple[float, float]:
 
 def project_extract(html: str, url: str) -> str:
     """The text the crawl stores for a partner's page."""
-    return clean_text(read_page(html, url), partner=True)
+    return article_text(read_page(html, url))
 
 
 def plain_trafilatura(html: str, url: str) -> str:

@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 import feedparser
 
-from aggregator.feeds import _run_feedparser, parse_feed
+from aggregator.crawl.feeds import _run_feedparser, parse_feed
 
 GOAL_SPEEDUP = 3.0
 

@@ -42,7 +42,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from aggregator.fingerprints import (
+from aggregator.match.fingerprints import (
     DEFAULT_SCHEME,
     FingerprintScheme,
     index_fingerprints,
@@ -52,11 +52,12 @@ from aggregator.fingerprints import (
     words,
     words_hash,
 )
-from aggregator.similarity import compare, is_match, paragraph_words
+from aggregator.match.similarity import compare, is_match, paragraph_words
 from storage.articles import Article, public_article_id
 from storage.base import Base
 from storage.engine import get_engine
-from storage.fingerprints import MAX_ARTICLES_PER_HASH, find_candidates, original_texts
+from storage.fingerprints import MAX_ARTICLES_PER_HASH, find_candidates
+from storage.republications import article_texts
 
 CANDIDATE_LIMIT = 3
 """Candidates verified per look-up, most shared fingerprints first."""
@@ -459,11 +460,11 @@ def split_paragraphs(stored_text: str) -> list[str]:
 def verify(session: Session, doc: Doc, ids: Sequence[int]) -> tuple[int, str] | None:
     """The first candidate, in rank order, that `doc` republishes by the text check on the stored
     original re-shingled on the fly, and the kind of copy."""
-    originals = original_texts(session, article_ids=ids)
+    originals = article_texts(session, ids)
     for article_id in ids:
         if article_id not in originals:
             continue
-        title, body = originals[article_id]
+        title, body, _site = originals[article_id]
         comparison = compare(doc.paragraphs, split_paragraphs(body), copy_title=doc.title, original_title=title)
         if is_match(comparison, strong_evidence=False):
             return article_id, comparison.kind

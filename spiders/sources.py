@@ -21,14 +21,15 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from aggregator.discovery import feed_links, parse_sitemap
-from aggregator.feeds import FeedEntry, SeenEntry, body_hash, body_unchanged, classify_entries, parse_feed
-from aggregator.items import FailedFetch, FetchedPage, PolledFeed, UnchangedPage
-from aggregator.listing import parse_listing
-from aggregator.spider_support import describe_failure, header, response_headers
-from aggregator.urls import InvalidURLError, host_of, request_form, same_site, try_normalise_url
+from aggregator.crawl.failures import describe_failure, header, response_headers
+from aggregator.crawl.feed_discovery import feed_links
+from aggregator.crawl.feeds import ParsedEntry, SeenEntry, classify_entries, parse_feed
+from aggregator.crawl.items import FailedFetch, FetchedPage, PolledFeed, UnchangedPage, body_hash, body_unchanged
+from aggregator.crawl.listing import parse_listing
+from aggregator.crawl.sitemaps import parse_sitemap
+from aggregator.urls import host_of, requestable_url, same_site, try_normalise_url
 from storage.engine import session_scope
-from storage.feeds import feeds_of, seen_entries, upsert_feed
+from storage.feeds import feeds_of, seen_entries
 from storage.pages import stored_validators
 from storage.sources import list_sources
 
@@ -117,7 +118,7 @@ class SourcesSpider(scrapy.Spider):
             named = [f"{request.url.split('://')[0]}://{host}/sitemap.xml"]
         assert self.crawler.engine is not None
         for url in named:
-            if (normal := _requestable(url)) and normal not in source["sitemaps"]:
+            if (normal := requestable_url(url)) and normal not in source["sitemaps"]:
                 self.crawler.engine.crawl(self.sitemap_request(host, normal))
 
     # -- requests --------------------------------------------------------------------------
@@ -130,8 +131,8 @@ class SourcesSpider(scrapy.Spider):
             headers["If-Modified-Since"] = feed["last_modified"]
         return Request(
             feed["url"], callback=self.parse_feed, errback=self.failed, headers=headers, priority=10,
-            meta={"source_host": host, "kind": "feed", "feed_id": feed["id"], "body_hash": feed.get("body_hash"),
-                  "handle_httpstatus_list": NOT_MODIFIED},
+            meta={"source_host": host, "kind": "feed", "feed_id": feed["id"], "feed_url": feed["url"],
+                  "body_hash": feed.get("body_hash"), "handle_httpstatus_list": NOT_MODIFIED},
         )
 
     def sitemap_request(self, host: str, url: str) -> Request:
@@ -183,11 +184,10 @@ class SourcesSpider(scrapy.Spider):
         source = self.sources[host]
         if not source["has_feeds"] and hasattr(response, "text"):
             for url in feed_links(response.text, response.url):
-                if (normal := _requestable(url)) is None:
+                if (normal := requestable_url(url)) is None:
                     continue
-                with session_scope(self.database_url) as session:
-                    feed_id = upsert_feed(session, source_id=source["id"], url=normal)
-                feed = {"id": feed_id, "url": normal}
+                # Registered by the pipeline when its poll (or failure) is stored.
+                feed = {"id": None, "url": normal}
                 source["feeds"].append(feed)
                 yield self.feed_request(host, feed)
             source["has_feeds"] = bool(source["feeds"])
@@ -209,21 +209,23 @@ class SourcesSpider(scrapy.Spider):
         meta = response.meta
         source_id = self.sources[meta["source_host"]]["id"]
         headers = response_headers(response)
-        common = {"feed_id": meta["feed_id"], "url": response.url, "status": response.status,
-                  "etag": header(response, "ETag"), "last_modified": header(response, "Last-Modified"),
-                  "headers": headers}
+        common = {"feed_id": meta["feed_id"], "url": meta["feed_url"], "source_id": source_id,
+                  "status": response.status, "etag": header(response, "ETag"),
+                  "last_modified": header(response, "Last-Modified"), "headers": headers}
         # A 304, or the very bytes of last time from a server that ignores validators.
         if response.status == 304 or body_unchanged(response.body, meta.get("body_hash")):
             yield PolledFeed(**common, format=None, body_hash=meta.get("body_hash"), not_modified=True)
             return
         parsed = parse_feed(response.body, url=response.url, content_type=header(response, "Content-Type"))
         if not parsed.ok:
-            yield FailedFetch(url=response.url, source_id=source_id, kind="feed", status=response.status,
+            yield FailedFetch(url=meta["feed_url"], source_id=source_id, kind="feed", status=response.status,
                               reason=parsed.error or "unusable feed", feed_id=meta["feed_id"], headers=headers)
             return
-        with session_scope(self.database_url) as session:
-            seen = {key: SeenEntry(updated, content_hash)
-                    for key, (updated, content_hash) in seen_entries(session, feed_id=meta["feed_id"]).items()}
+        seen: dict[str, SeenEntry] = {}
+        if meta["feed_id"] is not None:
+            with session_scope(self.database_url) as session:
+                seen = {key: SeenEntry(updated, content_hash)
+                        for key, (updated, content_hash) in seen_entries(session, feed_id=meta["feed_id"]).items()}
         changes = classify_entries(parsed.entries, seen)
         yield PolledFeed(**common, format=parsed.format, body_hash=body_hash(response.body),
                          ttl_minutes=parsed.ttl_minutes, entries=[_entry_record(e) for e in parsed.entries])
@@ -241,7 +243,7 @@ class SourcesSpider(scrapy.Spider):
             yield FailedFetch(url=response.url, source_id=self.sources[meta["source_host"]]["id"],
                               kind="sitemap", status=response.status, reason=sitemap.error)
         for child in sitemap.sitemaps:
-            if (normal := _requestable(child.loc, response.url)) is not None:
+            if (normal := requestable_url(child.loc, response.url)) is not None:
                 yield self.sitemap_request(meta["source_host"], normal)
         yield from self.article_requests(page.loc for page in sitemap.pages)
 
@@ -268,20 +270,12 @@ class SourcesSpider(scrapy.Spider):
         meta = request.meta
         status, reason, headers = describe_failure(failure)
         source = self.sources.get(meta.get("source_host", ""))
-        yield FailedFetch(url=request.url, source_id=source["id"] if source else None,
+        yield FailedFetch(url=meta.get("feed_url") or request.url, source_id=source["id"] if source else None,
                           kind=meta.get("kind", "page"), status=status, reason=reason,
                           feed_id=meta.get("feed_id"), headers=headers)
 
 
-def _requestable(url: str, base: str | None = None) -> str | None:
-    """A feed or sitemap address as written (see `request_form`), or None when it is no http(s) URL."""
-    try:
-        return request_form(url, base)
-    except InvalidURLError:
-        return None
-
-
-def _entry_record(entry: FeedEntry) -> dict[str, Any]:
+def _entry_record(entry: ParsedEntry) -> dict[str, Any]:
     """A feed entry as storage keeps it."""
     return {
         "key": entry.key, "url": try_normalise_url(entry.link) if entry.link else None, "link": entry.link,

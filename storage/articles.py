@@ -6,10 +6,9 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text, select, update
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from aggregator.urls import url_match_key
 from storage.base import Base, UTCDateTime, utcnow
 from storage.upsert import upsert
 
@@ -101,6 +100,7 @@ def upsert_article(
     session: Session,
     *,
     url: str,
+    url_key: str,
     source_id: int,
     page_id: int | None,
     title: str | None,
@@ -110,11 +110,10 @@ def upsert_article(
     language: str | None,
     text: str,
     text_hash: str,
-) -> tuple[int, bool]:
-    """Create or refresh the canonical article at `url`. Returns (id, created).
+) -> tuple[int, bool, bool]:
+    """Create or refresh the canonical article at `url` (`url_key`: its lossy match key).
 
-    When the text of an existing article changes, its republications are queued for matching
-    again: their kind, or even their original, may change with it.
+    Returns (id, created, text changed): a new article counts as changed.
     """
     existing = session.execute(select(Article.id, Article.text_hash).where(Article.url == url)).first()
     now = utcnow()
@@ -124,7 +123,7 @@ def upsert_article(
         {
             "public_id": public_article_id(url),
             "url": url,
-            "url_key": url_match_key(url),
+            "url_key": url_key,
             "source_id": source_id,
             "page_id": page_id,
             "title": title,
@@ -141,17 +140,15 @@ def upsert_article(
         update=["source_id", "page_id", "title", "author", "published", "updated", "language", "text",
                 "text_hash", "updated_at"],
     )
-    if existing is not None and existing.text_hash != text_hash:
-        session.execute(update(Republication).where(Republication.article_id == existing.id).values(matched_at=None))
-    return int(article_id), existing is None
+    return int(article_id), existing is None, existing is None or existing.text_hash != text_hash
 
 
-def add_alias(session: Session, *, url: str, article_id: int) -> None:
-    """Record `url` as another address of an article (idempotent)."""
+def add_alias(session: Session, *, url: str, url_key: str, article_id: int) -> None:
+    """Record `url` (lossy match key `url_key`) as another address of an article (idempotent)."""
     upsert(
         session,
         UrlAlias.__table__,  # type: ignore[arg-type]
-        {"url": url, "url_key": url_match_key(url), "article_id": article_id, "created_at": utcnow()},
+        {"url": url, "url_key": url_key, "article_id": article_id, "created_at": utcnow()},
         conflict=["url"],
         update=["article_id"],
         returning=None,

@@ -36,23 +36,22 @@ def replace_site_paragraphs(session: Session, *, republication_id: int, source_i
         session.execute(insert(SiteParagraph), rows)
 
 
-def recurring_keys(session: Session, *, source_id: int, keys: Sequence[int], min_pages: int) -> set[int]:
-    """Those of `keys` that at least `min_pages` pages of the site contain."""
-    found: set[int] = set()
+def paragraph_page_counts(session: Session, *, source_id: int, keys: Sequence[int]) -> dict[int, int]:
+    """How many pages of the site contain each of `keys` (keys no page has are left out)."""
+    found: dict[int, int] = {}
     distinct = sorted(set(keys))
     for start in range(0, len(distinct), _CHUNK):
         stmt = (
-            select(SiteParagraph.paragraph_key)
+            select(SiteParagraph.paragraph_key, func.count())
             .where(SiteParagraph.source_id == source_id,
                    SiteParagraph.paragraph_key.in_(distinct[start : start + _CHUNK]))
             .group_by(SiteParagraph.paragraph_key)
-            .having(func.count() >= min_pages)
         )
-        found.update(session.scalars(stmt))
+        found.update({key: count for key, count in session.execute(stmt)})
     return found
 
 
-def republications_sharing(session: Session, *, source_id: int, keys: Sequence[int]) -> set[int]:
+def pages_sharing_paragraphs(session: Session, *, source_id: int, keys: Sequence[int]) -> set[int]:
     """Republication pages of the site that contain any of `keys`."""
     found: set[int] = set()
     distinct = sorted(set(keys))

@@ -100,9 +100,7 @@ def record_feed_poll(
     session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
 
 
-def record_feed_error(
-    session: Session, *, feed_id: int, status: int | None, error: str, next_poll_at: datetime | None = None
-) -> int:
+def record_feed_error(session: Session, *, feed_id: int, status: int | None, error: str) -> int:
     """Store a failed poll: its status (if any), its reason, one more consecutive error.
 
     Returns the number of consecutive errors, this one included.
@@ -117,15 +115,7 @@ def record_feed_error(
             last_error=error,
         )
     )
-    errors = int(session.scalar(select(Feed.consecutive_errors).where(Feed.id == feed_id)) or 1)
-    if next_poll_at is not None:
-        session.execute(update(Feed).where(Feed.id == feed_id).values(next_poll_at=next_poll_at))
-    return errors
-
-
-def consecutive_errors(session: Session, *, feed_id: int) -> int:
-    """How many polls of the feed failed in a row."""
-    return int(session.scalar(select(Feed.consecutive_errors).where(Feed.id == feed_id)) or 0)
+    return int(session.scalar(select(Feed.consecutive_errors).where(Feed.id == feed_id)) or 1)
 
 
 def set_next_poll(session: Session, *, feed_id: int, next_poll_at: datetime) -> None:

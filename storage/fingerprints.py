@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, bindparam, delete, insert, select, text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, delete, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from storage.articles import Article
 from storage.base import Base
 
 MAX_ARTICLES_PER_HASH = 20
@@ -104,20 +103,6 @@ def find_candidates(
     return [(int(article_id), int(shared)) for article_id, shared in rows]
 
 
-# Built once: the statement's cache key is then found without rebuilding it on every look-up.
-_ORIGINAL_TEXTS = select(Article.id, Article.title, Article.text).where(
-    Article.id.in_(bindparam("ids", expanding=True))
-)
-
-
-def original_texts(session: Session, *, article_ids: Sequence[int]) -> dict[int, tuple[str | None, str]]:
-    """(title, text) of the given canonical articles, by id: what a candidate is verified against."""
-    if not article_ids:
-        return {}
-    rows = session.connection().execute(_ORIGINAL_TEXTS, {"ids": list(article_ids)})
-    return {int(article_id): (title, body) for article_id, title, body in rows}
-
-
 class RepublicationFingerprint(Base):
     """A fingerprint a republication looks up: when a new original stores one of them, the
     republication is matched again (its original may have just arrived, or a better one)."""
@@ -144,7 +129,7 @@ def replace_republication_fingerprints(session: Session, *, republication_id: in
         session.execute(insert(RepublicationFingerprint), rows)
 
 
-def republications_sharing(
+def republications_looking_up(
     session: Session, *, hashes: Sequence[int], max_per_hash: int = MAX_ARTICLES_PER_HASH
 ) -> list[int]:
     """Republications that look up any of `hashes`, skipping hashes that very many of them share."""
@@ -158,3 +143,18 @@ def republications_sharing(
         if len(ids) <= max_per_hash:
             found.update(ids)
     return sorted(found)
+
+
+def lookup_hashes(session: Session, republication_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The fingerprints each of these republications looks up (sorted), by republication id."""
+    wanted = sorted(set(republication_ids))
+    found: dict[int, list[int]] = {rid: [] for rid in wanted}
+    for start in range(0, len(wanted), 500):
+        stmt = select(RepublicationFingerprint.republication_id, RepublicationFingerprint.hash).where(
+            RepublicationFingerprint.republication_id.in_(wanted[start : start + 500])
+        )
+        for republication_id, value in session.execute(stmt):
+            found[republication_id].append(value)
+    for values in found.values():
+        values.sort()
+    return found

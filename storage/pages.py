@@ -5,7 +5,6 @@ Raw bodies are kept so that an extractor upgrade needs a reprocess, not a re-cra
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Iterator
 from datetime import datetime
@@ -50,11 +49,6 @@ class Page(Base):
         return zlib.decompress(self.body) if self.body else b""
 
 
-def body_digest(body: bytes) -> str:
-    """The hash that identifies a body's bytes."""
-    return hashlib.sha256(body).hexdigest()
-
-
 def store_fetched_page(
     session: Session,
     *,
@@ -66,13 +60,15 @@ def store_fetched_page(
     etag: str | None,
     last_modified: str | None,
     body: bytes,
+    body_hash: str,
     hints: dict[str, Any] | None = None,
 ) -> tuple[int, bool]:
-    """Store a fetched page body. Returns (page id, whether the body changed since the last fetch).
+    """Store a fetched page body (`body_hash` identifies its bytes). Returns (page id, whether the
+    body changed since the last fetch).
 
     An unchanged body keeps the page's processing state, so a re-crawl does not redo work.
     """
-    digest = body_digest(body)
+    digest = body_hash
     previous = session.execute(select(Page.id, Page.body_hash, Page.state).where(Page.url == url)).first()
     changed = previous is None or previous.body_hash != digest or previous.state == FAILED
     values: dict[str, Any] = {

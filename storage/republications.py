@@ -1,19 +1,24 @@
-"""Republications: copies of canonical articles found on other sites, matched or provisional."""
+"""Republications: copies of canonical articles found on other sites, matched or provisional.
+
+Matching reads what it needs here in batches and writes its decisions back in one pass
+(`write_decisions`), taking its row locks in id order.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from aggregator.urls import url_match_key
 from storage.articles import Article, Republication, UrlAlias
 from storage.base import utcnow
 from storage.sources import Source
 from storage.upsert import upsert
+
+_CHUNK = 500
 
 
 def upsert_republication(
@@ -22,12 +27,12 @@ def upsert_republication(
     page_id: int | None,
     source_id: int | None,
     url: str,
+    url_key: str,
     site: str,
     title: str | None,
     author: str | None,
     published: datetime | None,
     language: str | None,
-    text: str,
     match_text: str,
     text_hash: str,
     claims: list[dict[str, Any]],
@@ -38,12 +43,13 @@ def upsert_republication(
 ) -> int:
     """Store what a republisher's page says; it waits for matching (matched_at cleared).
 
-    Its current match, if any, is kept until matching decides again, so readers never see a
-    republication vanish between two runs.
+    `match_text` is the page's whole extracted text; the clean text readers see is matching's
+    to write. The current match, if any, is kept until matching decides again, so readers never
+    see a republication vanish between two runs.
     """
     values: dict[str, Any] = {
-        "page_id": page_id, "source_id": source_id, "url": url, "url_key": url_match_key(url), "site": site,
-        "title": title, "author": author, "published": published, "language": language, "text": text,
+        "page_id": page_id, "source_id": source_id, "url": url, "url_key": url_key, "site": site,
+        "title": title, "author": author, "published": published, "language": language,
         "match_text": match_text, "text_hash": text_hash, "claims": claims, "credit_lines": credit_lines,
         "claimed_source_host": claimed_source_host, "claimed_source_url": claimed_source_url,
         "claimed_author": claimed_author, "first_seen": utcnow(), "matched_at": None,
@@ -52,93 +58,92 @@ def upsert_republication(
     return int(upsert(session, Republication.__table__, values, conflict=["url"], update=update_cols))  # type: ignore[arg-type]
 
 
-def republication_ids_to_match(session: Session) -> list[int]:
-    """Republications never matched since they changed, and provisional ones (no original yet)."""
+def republication_ids_to_match(session: Session, *, after_id: int = 0, limit: int | None = None) -> list[int]:
+    """Republications never matched since they changed, and provisional ones (no original yet),
+    by id, from the first id above `after_id`."""
     stmt = select(Republication.id).where(
-        or_(Republication.matched_at.is_(None), Republication.article_id.is_(None))
+        or_(Republication.matched_at.is_(None), Republication.article_id.is_(None)), Republication.id > after_id
     ).order_by(Republication.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
 
 
-def get_republications(session: Session, ids: Sequence[int]) -> list[Republication]:
+def get_republications(session: Session, ids: Iterable[int]) -> list[Republication]:
     """The republications of `ids`, by id."""
-    if not ids:
-        return []
-    return list(session.scalars(select(Republication).where(Republication.id.in_(ids)).order_by(Republication.id)))
+    wanted = sorted(set(ids))
+    found: list[Republication] = []
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        found += session.scalars(select(Republication).where(Republication.id.in_(chunk)).order_by(Republication.id))
+    return found
 
 
-def set_match(
-    session: Session,
-    *,
-    republication_id: int,
-    article_id: int | None,
-    kind: str | None,
-    containment: float | None,
-    coverage: float | None,
-) -> None:
-    """Attach a republication to its canonical article (or leave it provisional with None)."""
-    values: dict[str, Any] = {
-        "article_id": article_id, "kind": kind, "containment": containment, "coverage": coverage,
-        "matched_at": utcnow(),
-    }
-    if article_id is None:
-        values.update(attribution=None, via=None)
-    session.execute(update(Republication).where(Republication.id == republication_id).values(**values))
-
-
-def set_verdict(session: Session, *, republication_id: int, attribution: str, via: str | None) -> None:
-    """Record the attribution verdict of a matched republication."""
-    session.execute(
-        update(Republication).where(Republication.id == republication_id).values(attribution=attribution, via=via)
-    )
-
-
-def republications_of(session: Session, article_ids: Sequence[int]) -> list[Republication]:
+def republications_of(session: Session, article_ids: Iterable[int]) -> list[Republication]:
     """Every republication attached to these articles, by URL."""
-    if not article_ids:
-        return []
-    stmt = select(Republication).where(Republication.article_id.in_(article_ids)).order_by(Republication.url)
-    return list(session.scalars(stmt))
+    wanted = sorted(set(article_ids))
+    found: list[Republication] = []
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        found += session.scalars(select(Republication).where(Republication.article_id.in_(chunk)))
+    return sorted(found, key=lambda r: r.url)
 
 
-def articles_with_text_hash(session: Session, text_hash: str) -> list[int]:
-    """Articles whose normalised text is exactly this one."""
-    return list(session.scalars(select(Article.id).where(Article.text_hash == text_hash).order_by(Article.id)))
+def republication_ids_of(session: Session, article_ids: Iterable[int]) -> list[int]:
+    """Ids of the republications attached to these articles."""
+    wanted = sorted(set(article_ids))
+    found: list[int] = []
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        found += session.scalars(select(Republication.id).where(Republication.article_id.in_(chunk)))
+    return sorted(found)
 
 
-def article_for_url(session: Session, url: str) -> int | None:
-    """The canonical article at this address: its own URL or an alias, spelled any usual way."""
+def articles_with_text_hashes(session: Session, text_hashes: Iterable[str]) -> dict[str, list[int]]:
+    """Articles whose normalised text is exactly one of these, by text hash (ids ascending)."""
+    wanted = sorted({h for h in text_hashes if h})
+    found: dict[str, list[int]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        stmt = select(Article.text_hash, Article.id).where(Article.text_hash.in_(wanted[start : start + _CHUNK]))
+        for text_hash, article_id in session.execute(stmt.order_by(Article.id)):
+            found.setdefault(text_hash, []).append(article_id)
+    return found
+
+
+def article_for_url(session: Session, *, url: str, url_key: str) -> int | None:
+    """The canonical article at this address: its own URL or an alias, else by the lossy `url_key`."""
     found = session.scalar(select(Article.id).where(Article.url == url))
     if found is None:
         found = session.scalar(select(UrlAlias.article_id).where(UrlAlias.url == url))
     if found is None:
-        key = url_match_key(url)
-        found = session.scalar(select(Article.id).where(Article.url_key == key).order_by(Article.id).limit(1))
-        if found is None:
-            found = session.scalar(
-                select(UrlAlias.article_id).where(UrlAlias.url_key == key).order_by(UrlAlias.id).limit(1)
-            )
+        found = session.scalar(select(Article.id).where(Article.url_key == url_key).order_by(Article.id).limit(1))
+    if found is None:
+        found = session.scalar(
+            select(UrlAlias.article_id).where(UrlAlias.url_key == url_key).order_by(UrlAlias.id).limit(1)
+        )
     return found
 
 
-def article_texts(session: Session, ids: Sequence[int]) -> dict[int, tuple[str | None, str, str]]:
+def article_texts(session: Session, ids: Iterable[int]) -> dict[int, tuple[str | None, str, str]]:
     """(title, text, source host) of each article of `ids`."""
-    if not ids:
-        return {}
-    stmt = (
-        select(Article.id, Article.title, Article.text, Source.host)
-        .join(Source, Source.id == Article.source_id)
-        .where(Article.id.in_(ids))
-    )
-    return {row.id: (row.title, row.text, row.host) for row in session.execute(stmt)}
+    wanted = sorted(set(ids))
+    found: dict[int, tuple[str | None, str, str]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        stmt = (
+            select(Article.id, Article.title, Article.text, Source.host)
+            .join(Source, Source.id == Article.source_id)
+            .where(Article.id.in_(wanted[start : start + _CHUNK]))
+        )
+        found.update({row.id: (row.title, row.text, row.host) for row in session.execute(stmt)})
+    return found
 
 
-def republication_for_url(session: Session, url: str) -> Republication | None:
-    """The republication stored at this address (matched or provisional), spelled any usual way."""
+def republication_for_url(session: Session, *, url: str, url_key: str) -> Republication | None:
+    """The republication stored at this address (matched or provisional), else by the lossy `url_key`."""
     found = session.scalars(select(Republication).where(Republication.url == url)).first()
     if found is None:
         found = session.scalars(
-            select(Republication).where(Republication.url_key == url_match_key(url)).order_by(Republication.id)
+            select(Republication).where(Republication.url_key == url_key).order_by(Republication.id)
         ).first()
     return found
 
@@ -153,14 +158,34 @@ def article_summary(session: Session, article_id: int) -> tuple[str, str | None,
     return (row.url, row.title, row.host, row.public_id) if row else None
 
 
-def set_text(session: Session, *, republication_id: int, text: str) -> None:
-    """Replace the clean text of a republication."""
-    session.execute(update(Republication).where(Republication.id == republication_id).values(text=text))
+def write_decisions(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Record matching's decisions: each row has the republication's `id` and the columns to set
+    (article_id, kind, containment, coverage, matched_at, attribution, via, text).
+
+    On PostgreSQL the rows are locked first, in id order, so two writers whose decisions touch
+    the same republications wait for each other instead of deadlocking.
+    """
+    if not rows:
+        return
+    ids = sorted({row["id"] for row in rows})
+    if session.get_bind().dialect.name == "postgresql":
+        for start in range(0, len(ids), _CHUNK):
+            session.execute(
+                select(Republication.id).where(Republication.id.in_(ids[start : start + _CHUNK]))
+                .order_by(Republication.id).with_for_update()
+            )
+    # An ORM bulk UPDATE by primary key: one executemany per distinct set of columns.
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in sorted(rows, key=lambda r: r["id"]):
+        by_columns.setdefault(tuple(sorted(row)), []).append(row)
+    for group in by_columns.values():
+        session.execute(update(Republication), group)
 
 
-def requeue_for_matching(session: Session, ids: Sequence[int]) -> None:
+def requeue_for_matching(session: Session, ids: Iterable[int]) -> None:
     """Send these republications back to matching (their candidates changed)."""
-    for start in range(0, len(ids), 500):
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), _CHUNK):
         session.execute(
-            update(Republication).where(Republication.id.in_(ids[start : start + 500])).values(matched_at=None)
+            update(Republication).where(Republication.id.in_(wanted[start : start + _CHUNK])).values(matched_at=None)
         )

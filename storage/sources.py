@@ -11,7 +11,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from storage.base import Base, UTCDateTime, utcnow
 from storage.upsert import upsert
 
-ROLES = ("partner", "republisher")
+PARTNER = "partner"
+"""A site whose own articles are the originals."""
+REPUBLISHER = "republisher"
+"""A site that republishes articles of others."""
+ROLES = (PARTNER, REPUBLISHER)
+"""The roles a source can have: the only definition, which the schema's check constraint repeats."""
 
 
 class Source(Base):

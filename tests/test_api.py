@@ -40,9 +40,10 @@ class Seeded:
 
 def _article(session: Any, *, url: str, source_id: int, published: datetime | None, title: str, author: str,
              language: str, body: str) -> int:
-    article_id, _ = upsert_article(
-        session, url=url, source_id=source_id, page_id=None, title=title, author=author, published=published,
-        updated=None, language=language, text=body, text_hash=public_article_id(body),
+    article_id, _, _ = upsert_article(
+        session, url=url, url_key=url_match_key(url), source_id=source_id, page_id=None, title=title,
+        author=author, published=published, updated=None, language=language, text=body,
+        text_hash=public_article_id(body),
     )
     return article_id
 
@@ -82,8 +83,8 @@ def seed(url: str) -> Seeded:
         _article(session, url=f"https://{BLOG_B}/2026/compost", source_id=b, published=BASE_DATE + timedelta(days=4),
                  title="Compost basics", author="Dan Brown", language="en",
                  body="Compost turns kitchen waste into black gold for tomatoes and beans.")
-        add_alias(session, url=f"https://{BLOG_B}/?p=42", article_id=tomato_db_id)
-        add_alias(session, url="https://short.example/t0m", article_id=tomato_db_id)
+        for alias in (f"https://{BLOG_B}/?p=42", "https://short.example/t0m"):
+            add_alias(session, url=alias, url_key=url_match_key(alias), article_id=tomato_db_id)
         for i, attribution in enumerate(["correct", "missing", "missing", "wrong", "intermediary"]):
             _republication(session, article_id=tomato_db_id, url=f"https://{COPYCAT}/copy/{i}",
                            attribution=attribution)

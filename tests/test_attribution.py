@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aggregator.attribution import Attribution, parse_attribution, repair_split_entities, strip_attribution
-from aggregator.attribution.hosts import same_site
+from aggregator.extract.attribution import Attribution, parse_attribution, repair_split_entities, strip_attribution
+from aggregator.urls import same_site
 from tests.conftest import FIXTURES_DIR, shared_path
 
 PAGE_URL = "https://www.republisher.example/2024/05/story/"

@@ -8,16 +8,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from aggregator.discovery import (
+from aggregator.crawl.feed_discovery import (
     COMMON_FEED_PATHS,
-    MAX_SITEMAP_BYTES,
     common_feed_urls,
     feed_candidates,
     feed_links,
     looks_like_feed,
-    parse_sitemap,
-    sitemaps_from_robots,
 )
+from aggregator.crawl.sitemaps import MAX_SITEMAP_BYTES, parse_sitemap, sitemaps_from_robots
 from tests.conftest import shared_path
 
 PAGE = """<!DOCTYPE html><html><head>

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from aggregator.extraction import extract_page, parse_datetime
+from aggregator.extract.content import extract_page, parse_datetime
 
 PARAS_EN = [
     "The harbour authority approved the new ferry timetable on Tuesday after three months of consultation "

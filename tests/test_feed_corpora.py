@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 
-from aggregator.feeds import parse_feed
+from aggregator.crawl.feeds import parse_feed
 from tests.conftest import shared_path
 
 

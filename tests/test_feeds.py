@@ -11,14 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aggregator.feeds import (
-    FeedEntry,
-    SeenEntry,
-    body_hash,
-    body_unchanged,
-    classify_entries,
-    parse_feed,
-)
+from aggregator.crawl.feeds import ParsedEntry, SeenEntry, classify_entries, parse_feed
+from aggregator.crawl.items import body_hash, body_unchanged
 from tests.conftest import shared_path
 
 FEED_URL = "http://blog.example.org/feed/"
@@ -294,7 +288,7 @@ def test_classify_entries_new_changed_unchanged() -> None:
 
 
 def test_a_new_updated_date_is_a_change() -> None:
-    entry = FeedEntry(key="k", link=None, title="t", author=None, published=None,
+    entry = ParsedEntry(key="k", link=None, title="t", author=None, published=None,
                       updated=datetime(2024, 1, 2, tzinfo=UTC), content_hash="h", summary_html=None,
                       content_html=None)
     seen = {"k": SeenEntry("2024-01-01T00:00:00+00:00", "h")}

@@ -9,11 +9,19 @@ import pytest
 from sqlalchemy import delete, func, inspect, select, text
 from sqlalchemy.orm import Session
 
-from aggregator.fingerprints import index_fingerprints, query_fingerprints, words
+from aggregator.match.fingerprints import index_fingerprints, query_fingerprints, words
 from storage.articles import Article, upsert_article
 from storage.base import Base
 from storage.engine import get_engine
-from storage.fingerprints import ArticleFingerprint, find_candidates, original_texts, replace_fingerprints
+from storage.fingerprints import (
+    ArticleFingerprint,
+    find_candidates,
+    lookup_hashes,
+    replace_fingerprints,
+    replace_republication_fingerprints,
+    republications_looking_up,
+)
+from storage.republications import upsert_republication
 from storage.sources import upsert_source
 
 MIN_INT64 = -(2**63)
@@ -35,8 +43,9 @@ def make_articles(session: Session, n: int) -> list[int]:
     )
     ids = []
     for i in range(n):
-        article_id, _ = upsert_article(
-            session, url=f"https://blog.example.net/post-{i}", source_id=source_id, page_id=None,
+        article_id, _, _ = upsert_article(
+            session, url=f"https://blog.example.net/post-{i}", url_key=f"blog.example.net/post-{i}",
+            source_id=source_id, page_id=None,
             title=f"Post {i}", author=None, published=None, updated=None, language="en",
             text=f"text {i}", text_hash=f"{i:064x}",
         )
@@ -133,7 +142,23 @@ def test_look_up_finds_the_original_of_an_excerpt(session: Session) -> None:
     assert all(article_id == ids[3] for article_id, _ in found)
 
 
-def test_original_texts_by_id(session: Session) -> None:
-    a, b = make_articles(session, 2)
-    assert original_texts(session, article_ids=[b, a, 10_000]) == {a: ("Post 0", "text 0"), b: ("Post 1", "text 1")}
-    assert original_texts(session, article_ids=[]) == {}
+def _copy(session: Session, n: int) -> int:
+    return upsert_republication(
+        session, page_id=None, source_id=None, url=f"https://copy.example/{n}", url_key=f"copy.example/{n}",
+        site="copy.example", title=None, author=None, published=None, language=None, match_text="x",
+        text_hash="x", claims=[], credit_lines=[], claimed_source_host=None, claimed_source_url=None,
+        claimed_author=None,
+    )
+
+
+def test_republication_look_ups_are_kept_and_found(session: Session) -> None:
+    first, second, third = (_copy(session, n) for n in range(3))
+    replace_republication_fingerprints(session, republication_id=first, hashes=[5, 1, 1])
+    replace_republication_fingerprints(session, republication_id=second, hashes=[1, 9])
+    replace_republication_fingerprints(session, republication_id=second, hashes=[2, 9])  # replaces
+    session.commit()
+    assert lookup_hashes(session, [second, first, third]) == {first: [1, 5], second: [2, 9], third: []}
+    assert republications_looking_up(session, hashes=[9, 5]) == [first, second]
+    assert republications_looking_up(session, hashes=[1]) == [first]
+    # A hash that more republications than the cap look up is a common phrase: skipped.
+    assert republications_looking_up(session, hashes=[9, 2], max_per_hash=0) == []

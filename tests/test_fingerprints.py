@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aggregator.fingerprints import (
+from aggregator.match.fingerprints import (
     DEFAULT_SCHEME,
     FingerprintScheme,
     containment,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aggregator.opml import OpmlOutline, read_opml, write_opml
+from aggregator.sources.opml import OpmlOutline, read_opml, write_opml
 
 FEEDLY_EXPORT = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="1.0" xmlns:agg="https://example.org/aggregator">
@@ -93,7 +93,7 @@ def test_round_trip_property(outlines: list[OpmlOutline]) -> None:
 
 
 def test_sources_from_outlines_groups_feeds_by_site_and_keeps_feed_queries() -> None:
-    from aggregator.opml import OpmlOutline, sources_from_outlines
+    from aggregator.sources.opml import OpmlOutline, sources_from_outlines
 
     outlines = [
         OpmlOutline(title="A", xml_url="http://a.example/feed?url=https://x.example/y", html_url=None),

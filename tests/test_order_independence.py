@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
-import aggregator.processing as processing
+import aggregator.process as processing
 from aggregator.export import article_records
 from storage.articles import Article, Republication, UrlAlias
 from storage.engine import get_engine, session_scope
@@ -91,6 +91,7 @@ def crawled_web() -> Iterator[dict[str, Any]]:
                     "etag": p.etag,
                     "last_modified": p.last_modified,
                     "body": p.raw_body(),
+                    "body_hash": p.body_hash,
                     "hints": p.hints,
                 }
                 for p in session.scalars(select(Page).where(Page.body.is_not(None)).order_by(Page.id))

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aggregator.api import create_app
-from aggregator.api.feeds import FeedSpec, render_atom, render_json_feed
+from aggregator.api.feed_documents import FeedSpec, render_atom, render_json_feed
 from storage.queries import ArticleRow
 from tests.test_api import BLOG_A, BLOG_B, Seeded, seed
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aggregator.schedule import (
+from aggregator.crawl.schedule import (
     SchedulePolicy,
     backoff,
     is_failing,

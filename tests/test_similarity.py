@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from aggregator.similarity import (
+from aggregator.match.similarity import (
     MATCH_COPIED_SHARE,
     MATCH_COPIED_SHARE_WITH_EVIDENCE,
     compare,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.sources_file import SourcesFileError, parse_sources
+from aggregator.sources.file import SourcesFileError, parse_sources
 from tests.syndication_web import cli_env, run_cli
 
 GOOD = """

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from aggregator.crawl.items import body_hash
+from aggregator.match.graph import requeue_after_original_changed
 from storage.articles import Article, Republication, UrlAlias, add_alias, upsert_article
+from storage.base import utcnow
 from storage.engine import session_scope
+from storage.fingerprints import replace_republication_fingerprints
 from storage.migrations import upgrade
 from storage.pages import FETCHED, PROCESSED, Page, mark_page, store_fetched_page
-from storage.republications import republication_ids_to_match, set_match, upsert_republication
+from storage.republications import republication_ids_to_match, upsert_republication, write_decisions
 from storage.sources import Source, upsert_source
 
 
@@ -25,10 +29,11 @@ def test_upserts_never_duplicate(database_url: str) -> None:
                               role="partner", language=None, sitemap_urls=["http://blog.example/sitemap.xml"])
         assert first == again
         for _ in range(2):
-            article_id, _created = upsert_article(
-                session, url="http://blog.example/a", source_id=first, page_id=None, title="A", author=None,
-                published=None, updated=None, language="en", text="one two three", text_hash="h1")
-            add_alias(session, url="http://blog.example/?p=1", article_id=article_id)
+            article_id, _created, _changed = upsert_article(
+                session, url="http://blog.example/a", url_key="blog.example/a", source_id=first, page_id=None,
+                title="A", author=None, published=None, updated=None, language="en", text="one two three",
+                text_hash="h1")
+            add_alias(session, url="http://blog.example/?p=1", url_key="blog.example/?p=1", article_id=article_id)
     with session_scope(database_url) as session:
         assert session.scalar(select(func.count()).select_from(Source)) == 1
         assert session.scalar(select(Source.name)) == "Renamed"
@@ -39,7 +44,8 @@ def test_upserts_never_duplicate(database_url: str) -> None:
 def test_an_unchanged_body_keeps_its_processing_state(database_url: str) -> None:
     upgrade(database_url)
     page = {"url": "http://blog.example/a", "final_url": "http://blog.example/a", "source_id": None, "status": 200,
-            "content_type": "text/html", "etag": None, "last_modified": None, "body": b"<html>same</html>"}
+            "content_type": "text/html", "etag": None, "last_modified": None, "body": b"<html>same</html>",
+            "body_hash": body_hash(b"<html>same</html>")}
     with session_scope(database_url) as session:
         page_id, changed = store_fetched_page(session, **page)
         assert changed
@@ -48,33 +54,59 @@ def test_an_unchanged_body_keeps_its_processing_state(database_url: str) -> None
         again, changed = store_fetched_page(session, **page)
         assert again == page_id and not changed
         assert session.scalar(select(Page.state)) == PROCESSED
-        _, changed = store_fetched_page(session, **{**page, "body": b"<html>new</html>"})
+        new = b"<html>new</html>"
+        _, changed = store_fetched_page(session, **{**page, "body": new, "body_hash": body_hash(new)})
         assert changed and session.scalar(select(Page.state)) == FETCHED
         assert session.scalar(select(func.count()).select_from(Page)) == 1
 
 
-def test_a_changed_original_sends_its_copies_back_to_matching(database_url: str) -> None:
+def _article(session: object, source_id: int, text: str) -> tuple[int, bool, bool]:
+    return upsert_article(
+        session, url="http://blog.example/a", url_key="blog.example/a", source_id=source_id,  # type: ignore[arg-type]
+        page_id=None, title="A", author=None, published=None, updated=None, language="en", text=text,
+        text_hash=text)
+
+
+def _copy(session: object, n: int, hashes: list[int]) -> int:
+    republication_id = upsert_republication(
+        session, page_id=None, source_id=None, url=f"http://copy.example/{n}",  # type: ignore[arg-type]
+        url_key=f"copy.example/{n}", site="copy.example", title="A", author=None, published=None, language="en",
+        match_text="original text", text_hash="h1", claims=[], credit_lines=[], claimed_source_host=None,
+        claimed_source_url=None, claimed_author=None)
+    replace_republication_fingerprints(session, republication_id=republication_id, hashes=hashes)  # type: ignore[arg-type]
+    return republication_id
+
+
+def test_upsert_article_says_whether_its_text_changed(database_url: str) -> None:
     upgrade(database_url)
     with session_scope(database_url) as session:
         source_id = _source(session)
-        article_id, _ = upsert_article(
-            session, url="http://blog.example/a", source_id=source_id, page_id=None, title="A", author=None,
-            published=None, updated=None, language="en", text="original text", text_hash="h1")
-        rep = upsert_republication(
-            session, page_id=None, source_id=None, url="http://copy.example/a", site="copy.example", title="A",
-            author=None, published=None, language="en", text="original text", match_text="original text",
-            text_hash="h1", claims=[], credit_lines=[], claimed_source_host=None, claimed_source_url=None,
-            claimed_author=None)
-        set_match(session, republication_id=rep, article_id=article_id, kind="full", containment=1.0, coverage=1.0)
+        article_id, created, changed = _article(session, source_id, "original text")
+        assert created and changed
+        assert _article(session, source_id, "original text") == (article_id, False, False)
+        assert _article(session, source_id, "edited text") == (article_id, False, True)
+
+
+def test_a_changed_original_sends_its_copies_and_lookalikes_back_to_matching(database_url: str) -> None:
+    upgrade(database_url)
     with session_scope(database_url) as session:
-        assert republication_ids_to_match(session) == []
-        # The same text again: nothing to redo.
-        upsert_article(session, url="http://blog.example/a", source_id=source_id, page_id=None, title="A",
-                       author=None, published=None, updated=None, language="en", text="original text",
-                       text_hash="h1")
-        assert republication_ids_to_match(session) == []
-        upsert_article(session, url="http://blog.example/a", source_id=source_id, page_id=None, title="A",
-                       author=None, published=None, updated=None, language="en", text="edited text",
-                       text_hash="h2")
-        assert republication_ids_to_match(session) == [rep]
-        assert session.scalar(select(Republication.article_id)) == article_id  # kept until matching decides
+        source_id = _source(session)
+        article_id, _, _ = _article(session, source_id, "original text")
+        attached, lookalike, unrelated = _copy(session, 0, [7]), _copy(session, 1, [42]), _copy(session, 2, [9])
+        write_decisions(session, [
+            {"id": attached, "article_id": article_id, "kind": "full", "containment": 1.0, "coverage": 1.0,
+             "attribution": "missing", "via": None, "matched_at": utcnow()},
+            {"id": lookalike, "article_id": None, "kind": None, "containment": None, "coverage": None,
+             "attribution": None, "via": None, "matched_at": utcnow()},
+            {"id": unrelated, "article_id": None, "kind": None, "containment": None, "coverage": None,
+             "attribution": None, "via": None, "matched_at": utcnow()},
+        ])
+    with session_scope(database_url) as session:
+        # Provisional copies always wait; the attached one does not.
+        assert republication_ids_to_match(session) == [lookalike, unrelated]
+        session.execute(update(Republication).values(matched_at=utcnow()))
+        requeue_after_original_changed(session, article_id=article_id, fingerprints=[42, 43])
+        assert set(republication_ids_to_match(session)) == {attached, lookalike, unrelated}
+        waiting = set(session.scalars(select(Republication.id).where(Republication.matched_at.is_(None))))
+        assert waiting == {attached, lookalike}  # its own copy, and the one sharing a fingerprint
+        assert session.scalar(select(Republication.article_id).where(Republication.id == attached)) == article_id

@@ -6,13 +6,17 @@ import pytest
 
 from aggregator.urls import (
     InvalidURLError,
-    bare_host,
+    absolute_http_url,
+    declared_canonical,
     display_url,
     host_of,
     is_tracking_param,
     looks_like_pagination,
     normalise_url,
+    requestable_url,
     same_site,
+    site_key,
+    try_normalise_url,
     url_match_key,
 )
 
@@ -76,10 +80,67 @@ def test_match_key_ignores_scheme_www_slash_and_encoding() -> None:
 
 def test_hosts() -> None:
     assert host_of("http://WWW.Example.com:8080/x") == "www.example.com"
-    assert bare_host("www.example.com") == "example.com"
-    assert same_site("www.example.com", "example.com")
-    assert not same_site("blog.example.com", "example.com")
-    assert not same_site("", "")
+    assert host_of("http://[oops/") == ""
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("www.example.com", "example.com", True),
+        ("WWW.Example.COM.", "example.com", True),
+        ("www2.origin.example", "origin.example", True),  # one rule for every "www" mirror
+        ("www3.origin.example", "www.origin.example", True),
+        ("blog.example.com", "example.com", False),
+        ("wwwexample.com", "example.com", False),
+        ("www.example.com", "example.org", False),
+        ("", "", False),
+        (None, "example.com", False),
+    ],
+)
+def test_same_site(a: str | None, b: str | None, same: bool) -> None:
+    assert same_site(a, b) is same
+    assert same_site(b, a) is same
+
+
+def test_site_key() -> None:
+    assert site_key("www.example.com") == "example.com"
+    assert site_key("www2.Example.com") == "example.com"
+    assert site_key("news.example.com") == "news.example.com"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://[oops/", "http://[::1", "javascript:alert(1)", "mailto:a@b.c", "", "   ", "ftp://x.example/"],
+)
+def test_malformed_urls_give_none_not_an_exception(url: str) -> None:
+    assert try_normalise_url(url) is None
+    assert requestable_url(url) is None
+    assert absolute_http_url(url, "http://base.example/") in (None, "http://base.example/")
+
+
+def test_ipv6_literals_keep_their_brackets() -> None:
+    assert normalise_url("http://[2001:DB8::1]:8080/a") == "http://[2001:db8::1]:8080/a"
+    assert host_of(normalise_url("http://[::1]/x")) == "::1"
+
+
+def test_absolute_http_url() -> None:
+    assert absolute_http_url(" /a/b ", "http://x.example/c/") == "http://x.example/a/b"
+    assert absolute_http_url("mailto:me@x.example", "http://x.example/") is None
+    assert absolute_http_url(None, "http://x.example/") is None
+
+
+@pytest.mark.parametrize(
+    ("canonical", "og_url", "expected"),
+    [
+        ("/2020/a/", None, "http://www.blog.example/2020/a/"),
+        (None, "http://blog.example/2020/a?utm_source=x", "http://blog.example/2020/a"),
+        ("https://other.example/a", None, None),  # another site's URL is a claim, not an address
+        (None, None, None),
+        ("http://[oops/", None, None),
+    ],
+)
+def test_declared_canonical(canonical: str | None, og_url: str | None, expected: str | None) -> None:
+    assert declared_canonical("http://www.blog.example/2020/a/?p=1", canonical, og_url) == expected
 
 
 def test_display_url_decodes_utf8_only() -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from aggregator.api import cursors
-from aggregator.api.feeds import FeedSpec, render_atom, render_json_feed
+from aggregator.api.feed_documents import FeedSpec, render_atom, render_json_feed
 from aggregator.api.schemas import (
     ArticleDetail,
     ArticlePage,

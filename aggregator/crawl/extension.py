@@ -1,0 +1,73 @@
+"""Scrapy extension: record each crawl run and process what it fetched when the spider closes.
+
+This runs for `scrapy crawl` as for `aggregator crawl`, so both leave the database in the
+same state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from aggregator.process import ProcessingStats, process_pages
+from storage.engine import session_scope
+from storage.runs import finish_run, start_run
+
+
+class ProcessAfterCrawl:
+    """Opens a crawl-run record, then processes fetched pages and closes the record."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.database_url: str = crawler.settings["AGGREGATOR_DATABASE_URL"]
+        self.jobs: int = crawler.settings.getint("AGGREGATOR_PROCESS_JOBS")
+        self.run_id: int | None = None
+        self.summary: dict[str, Any] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProcessAfterCrawl:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        with session_scope(self.database_url) as session:
+            self.run_id = start_run(session, spider=spider.name)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        try:
+            processed = process_pages(self.database_url, jobs=self.jobs)
+            processing_error = None
+        except Exception as exc:  # recorded on the run; the fetched pages stay for `reprocess`
+            spider.logger.exception("processing failed")
+            processed = ProcessingStats()
+            processing_error = f"{type(exc).__name__}: {exc}"
+        raw = stats.get_stats()
+        summary: dict[str, Any] = {
+            "finish_reason": reason,
+            "requests": raw.get("downloader/request_count", 0),
+            "robots_forbidden": raw.get("robotstxt/forbidden", 0),
+            "pages_fetched": raw.get("aggregator/pages_fetched", 0),
+            "pages_unchanged": raw.get("aggregator/pages_unchanged", 0),
+            "pages_not_modified": raw.get("aggregator/pages_not_modified", 0),
+            "feeds_polled": raw.get("aggregator/feeds_polled", 0),
+            "feeds_not_modified": raw.get("aggregator/feeds_not_modified", 0),
+            "feed_entries_new": raw.get("aggregator/feed_entries_new", 0),
+            "errors": raw.get("aggregator/errors", 0),
+            "errors_by_kind": {k.rsplit("/", 1)[1]: v for k, v in raw.items()
+                               if k.startswith("aggregator/errors/")},
+            **processed.as_dict(),
+        }
+        if processing_error:
+            summary["processing_error"] = processing_error
+        self.summary = summary
+        for key, value in processed.as_dict().items():
+            stats.set_value(f"aggregator/{key}", value)
+        if self.run_id is not None:
+            with session_scope(self.database_url) as session:
+                finish_run(session, run_id=self.run_id, stats=summary)

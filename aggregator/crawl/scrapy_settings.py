@@ -1,0 +1,49 @@
+"""Scrapy settings of the project (scrapy.cfg points here); the CLI starts from the same ones."""
+
+from __future__ import annotations
+
+from scrapy.settings import default_settings
+
+from aggregator.settings import Settings
+
+_settings = Settings.from_env()
+
+BOT_NAME = "syndication-aggregator"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = _settings.user_agent
+ROBOTSTXT_OBEY = True
+
+# Politeness: a few requests per host at a time, adapted to the server's latency.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = _settings.concurrency_per_host
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = float(_settings.concurrency_per_host)
+DOWNLOAD_DELAY = 0.0
+DOWNLOAD_TIMEOUT = _settings.download_timeout
+DOWNLOAD_MAXSIZE = _settings.max_body_size
+DOWNLOAD_WARNSIZE = 0
+RETRY_TIMES = 2
+# A proxy's refusal to open a tunnel (an https URL through a plain HTTP proxy) is an answer,
+# not a transient failure: retrying it only hammers the proxy.
+RETRY_EXCEPTIONS = [e for e in default_settings.RETRY_EXCEPTIONS if not str(e).endswith("TunnelError")]
+HTTPPROXY_ENABLED = True  # honours http_proxy / https_proxy / no_proxy
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {"aggregator.crawl.pipeline.StoragePipeline": 300}
+EXTENSIONS = {"aggregator.crawl.extension.ProcessAfterCrawl": 500}
+
+AGGREGATOR_DATABASE_URL = _settings.database_url
+AGGREGATOR_PROCESS_JOBS = 0  # 0: one process per core
+AGGREGATOR_MAX_LISTING_PAGES = 50
+AGGREGATOR_MIN_POLL_MINUTES = _settings.min_poll_minutes
+AGGREGATOR_MAX_POLL_HOURS = _settings.max_poll_hours
+AGGREGATOR_MAX_BACKOFF_HOURS = _settings.max_poll_hours
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,355 @@
+"""Main text and metadata of an article page, with trafilatura.
+
+Pure: HTML in, an `Extracted` record out. trafilatura finds the main text; the metadata it
+misses or truncates (a full publication timestamp, the page's declared language) is read from
+the page's own structured data, and hints from the feed entry that led to the page fill the gaps.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import lxml.html
+import trafilatura
+from dateutil import parser as dateparser
+
+from aggregator.extract.page import ParsedPage, parse_page, top_level_json_ld
+from aggregator.textutil import clean_line, join_paragraphs
+
+# Minimum main text for a page to count as an article rather than a listing or a stub.
+MIN_ARTICLE_CHARS = 200
+MIN_LANGUAGE_DETECTION_CHARS = 120
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What extraction found on one page."""
+
+    title: str | None
+    author: str | None
+    published: datetime | None
+    updated: datetime | None
+    language: str | None
+    text: str
+    canonical_url: str | None
+    og_url: str | None
+    page_type: str | None
+    is_article: bool
+    reason: str | None = None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The text's paragraphs."""
+        return [p for p in self.text.split("\n\n") if p]
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """An aware UTC datetime from an ISO 8601 or RFC 822 string (naive means UTC), or None."""
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            dt = dateparser.parse(value.strip())
+        except (ValueError, OverflowError, TypeError):
+            return None
+        if dt is None:
+            return None
+    else:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
+
+
+def _first(values: list[Any]) -> str | None:
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _meta(doc: lxml.html.HtmlElement, *names: str) -> str | None:
+    for name in names:
+        found = doc.xpath(f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content')
+        value = _first(found)
+        if value:
+            return value
+    return None
+
+
+def _structured_dates(doc: lxml.html.HtmlElement, ld: list[dict[str, Any]]) -> tuple[str | None, str | None]:
+    """Publication and modification timestamps declared by the page, most explicit first."""
+    published = _first([o.get("datePublished") for o in ld]) or _meta(
+        doc, "article:published_time", "og:published_time", "datePublished", "date", "dc.date",
+        "DC.date.issued", "dcterms.created", "pubdate", "publish-date", "sailthru.date", "parsely-pub-date",
+    )
+    if not published:
+        published = _first(
+            doc.xpath(
+                "(//article//time[@datetime] | //main//time[@datetime] | //time[@datetime])[1]/@datetime"
+                " | //abbr[contains(concat(' ', normalize-space(@class), ' '), ' published ')]/@title"
+            )
+        )
+    modified = _first([o.get("dateModified") for o in ld]) or _meta(
+        doc, "article:modified_time", "og:updated_time", "dateModified", "dcterms.modified"
+    )
+    return published, modified
+
+
+def _ld_author(ld: list[dict[str, Any]]) -> str | None:
+    for obj in ld:
+        author = obj.get("author")
+        if isinstance(author, list) and author:
+            author = author[0]
+        if isinstance(author, dict):
+            author = author.get("name")
+        if isinstance(author, str) and author.strip():
+            return author.strip()
+    return None
+
+
+# Microformat and schema.org markup that names an article's headline or author explicitly.
+_TITLE_XPATH = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' post-title ')"
+    " or @itemprop='headline']"
+)
+_AUTHOR_XPATH = (
+    "//*[@itemprop='author'] | //a[@rel='author']"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' vcard ')]"
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' fn ')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' hentry ')]"
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' fn ')]"
+)
+# A byline: a short element that starts with a "by" word and a name ("By Jane Doe — 3 May 2020").
+_BYLINE_RE = re.compile(
+    r"^\s*(?:by|written by|posted by|par|publié par|von|por|di|door|auteur\s*:|author\s*:)\s+"
+    r"(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,3})\s*(?:$|[—–|·,(]|\s-\s|\s+on\s|\s+le\s)",
+    re.IGNORECASE,
+)
+_BYLINE_SCOPE = "//article//*[self::p or self::span or self::div or self::i or self::em]"
+
+
+def _explicit_title(doc: lxml.html.HtmlElement) -> str | None:
+    for element in doc.xpath(_TITLE_XPATH):
+        text = clean_line(element.text_content())
+        if text:
+            return text
+    return None
+
+
+def _explicit_author(doc: lxml.html.HtmlElement) -> str | None:
+    for element in doc.xpath(_AUTHOR_XPATH):
+        # Comment authors are not the article's author.
+        if element.xpath("ancestor::*[contains(@class, 'comment') or @id='comments']"):
+            continue
+        text = clean_line(element.text_content())
+        if text and len(text) <= 80:
+            return text
+    return None
+
+
+def _byline_author(doc: lxml.html.HtmlElement) -> str | None:
+    scopes = doc.xpath(_BYLINE_SCOPE) or doc.xpath("//body//*[self::p or self::span or self::div]")
+    for element in scopes[:200]:
+        text = clean_line(element.text_content())
+        if not text or len(text) > 120:
+            continue
+        if element.xpath("ancestor::*[contains(@class, 'comment') or @id='comments' or self::footer]"):
+            continue
+        match = _BYLINE_RE.match(text)
+        if match:
+            return match.group("name").strip()
+    return None
+
+
+def _language(text: str, declared: str | None, fallback: str | None) -> str | None:
+    # The content's own language beats a template's `lang`, which is often one per site.
+    if len(text) >= MIN_LANGUAGE_DETECTION_CHARS:
+        import py3langid
+
+        detected, _score = py3langid.classify(text[:5000])
+        if detected:
+            return str(detected)
+    if declared:
+        return declared.split("-")[0].split("_")[0].lower() or None
+    return fallback
+
+
+# trafilatura's XML: text blocks and the containers that hold them.
+_TEXT_BLOCKS = frozenset({"p", "head", "quote", "code", "item"})
+_CONTAINERS = frozenset({"list", "table", "row", "cell", "div", "main"})
+
+
+def _block_text(element: Any) -> str:
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if child.tag == "lb":
+                parts.append(" ")
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(element)
+    return clean_line(" ".join("".join(parts).split()))
+
+
+def _collect_blocks(element: Any, out: list[str]) -> None:
+    """Paragraphs in document order, descending through lists and (layout) tables."""
+    if element.tag in _TEXT_BLOCKS and not any(child.tag in _CONTAINERS for child in element):
+        text = _block_text(element)
+        if text:
+            out.append(text)
+        return
+    own = clean_line(element.text or "")
+    if own:
+        out.append(own)
+    for child in element:
+        _collect_blocks(child, out)
+        tail = clean_line(child.tail or "")
+        if tail:
+            out.append(tail)
+
+
+def _paragraphs_from_body(body: Any) -> list[str]:
+    if body is None:
+        return []
+    paragraphs: list[str] = []
+    for child in body:
+        _collect_blocks(child, paragraphs)
+    return paragraphs
+
+
+def _after_headline(paragraphs: list[str], title: str | None) -> list[str]:
+    """Drop the headline and the short navigation lines before it (layout tables bring them in)."""
+    if not title:
+        return paragraphs
+    wanted = clean_line(title).casefold()
+    for index, paragraph in enumerate(paragraphs[:12]):
+        if paragraph.casefold() == wanted:
+            if all(len(p) <= 80 for p in paragraphs[:index]):
+                return paragraphs[index + 1 :]
+            break
+    return paragraphs
+
+
+# A paragraph that is nothing but one short link ("← back to the front page", "Next post →")
+# at either end of the text is navigation that the extractor kept, not article text.
+MAX_NAVIGATION_CHARS = 80
+
+
+def _without_edge_links(paragraphs: list[str], doc: lxml.html.HtmlElement) -> list[str]:
+    if not paragraphs:
+        return paragraphs
+    link_texts = {
+        text.casefold()
+        for anchor in doc.xpath("//a")
+        if (text := clean_line(anchor.text_content())) and len(text) <= MAX_NAVIGATION_CHARS
+    }
+    start, end = 0, len(paragraphs)
+    while start < end and paragraphs[start].casefold() in link_texts:
+        start += 1
+    while end > start and paragraphs[end - 1].casefold() in link_texts:
+        end -= 1
+    return paragraphs[start:end]
+
+
+def extract_page(
+    html: str,
+    url: str,
+    *,
+    hints: Mapping[str, Any] | None = None,
+    default_language: str | None = None,
+) -> Extracted:
+    """Extract an article's main text and metadata from `html` fetched at `url`.
+
+    `hints` (title, author, published, updated from a feed entry) fill what the page lacks.
+    Paragraphs in the returned text are separated by a blank line.
+    """
+    return extract_content(parse_page(html, url), hints=hints, default_language=default_language)
+
+
+def extract_content(
+    page: ParsedPage,
+    *,
+    hints: Mapping[str, Any] | None = None,
+    default_language: str | None = None,
+) -> Extracted:
+    """`extract_page` of a page already parsed (see `aggregator.extract.page`)."""
+    hints = hints or {}
+    doc = page.tree
+    if doc is None:
+        return Extracted(None, None, None, None, None, "", None, None, None, False, "unparsable HTML")
+    url = page.url
+    ld = top_level_json_ld(page)
+    # One trafilatura pass over the shared tree (trafilatura works on its own copy): its
+    # metadata, and its cleaned body tree for the paragraphs.
+    document = trafilatura.bare_extraction(
+        doc, url=url, with_metadata=True, include_comments=False, include_tables=True
+    )
+    data: dict[str, Any] = {}
+    body = None
+    if document is not None and not isinstance(document, dict):
+        data = document.as_dict()
+        body = document.body
+    paragraphs = _paragraphs_from_body(body)
+    paragraphs = _after_headline(paragraphs, hints.get("title") or _first([o.get("headline") for o in ld])
+                                 or _meta(doc, "og:title") or _explicit_title(doc) or data.get("title"))
+    paragraphs = _without_edge_links(paragraphs, doc)
+    # A byline ("By Jane Doe — 3 May 2020") at the head is metadata, not article text.
+    while paragraphs and len(paragraphs[0]) <= 120 and _BYLINE_RE.match(paragraphs[0]):
+        paragraphs = paragraphs[1:]
+    text = join_paragraphs(paragraphs)
+
+    published_raw, modified_raw = _structured_dates(doc, ld)
+    published = parse_datetime(published_raw) or parse_datetime(hints.get("published")) or parse_datetime(
+        data.get("date")
+    )
+    updated = parse_datetime(modified_raw) or parse_datetime(hints.get("updated"))
+    # Explicit metadata first (structured data, microformats, the feed entry), then
+    # trafilatura's guesses, then a visible byline.
+    title = (
+        _first([o.get("headline") for o in ld])
+        or _meta(doc, "og:title")
+        or _explicit_title(doc)
+        or hints.get("title")
+        or data.get("title")
+    )
+    author_candidates = [
+        _ld_author(ld),
+        _meta(doc, "author", "article:author", "dc.creator", "DC.creator"),
+        hints.get("author"),
+        _explicit_author(doc),
+        data.get("author"),
+        _byline_author(doc),
+    ]
+    author = next((a for a in author_candidates if a and not re.match(r"https?://", a)), None)
+    canonical = _first(doc.xpath('//link[@rel="canonical"]/@href'))
+    og_url = _meta(doc, "og:url")
+    page_type = _meta(doc, "og:type")
+    declared_lang = _first(doc.xpath("/html/@lang")) or _meta(doc, "og:locale", "content-language")
+    language = _language(text, declared_lang, default_language)
+    is_article = len(text) >= MIN_ARTICLE_CHARS and page_type not in ("website", "profile")
+    reason = None if is_article else ("no main text" if not text else f"not an article (type {page_type})"
+                                      if page_type in ("website", "profile") else "main text too short")
+    return Extracted(
+        title=clean_line(title) if title else None,
+        author=clean_line(author) if author else None,
+        published=published,
+        updated=updated,
+        language=language,
+        text=text,
+        canonical_url=canonical,
+        og_url=og_url,
+        page_type=page_type,
+        is_article=is_article,
+        reason=reason,
+    )

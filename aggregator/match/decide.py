@@ -1,0 +1,237 @@
+"""Matching decisions, as pure functions over plain data: no database, no I/O.
+
+`aggregator.match.graph` reads a batch (the republications waiting for a decision, their
+candidate originals and texts, the other copies of those originals, the republisher pages
+that share paragraphs with them, and how many pages of each site carry each paragraph);
+`decide` turns that batch into the rows to write:
+
+- which original each waiting republication copies (or none yet: provisional), and how
+  (`full`, `excerpt`, `edited`, with containment and coverage);
+- the attribution verdict of every copy of every original concerned (a verdict depends on
+  the other copies of the same original: an intermediary is a site that carried it too);
+- each concerned republication's clean text: its text without credit lines and without its
+  site's recurring paragraphs (unless the original has them too).
+
+Every candidate must pass the text check on exact shingle sets (`aggregator.match.similarity`);
+claims only lower its threshold. The best passing candidate wins (highest containment, then
+coverage, then the oldest article id), which depends only on the texts, not on the order pages
+arrived in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from aggregator.extract.attribution import strip_attribution
+from aggregator.extract.attribution.model import EMPTY as NO_CLAIMS
+from aggregator.match.boilerplate import MIN_PAGES_FOR_BOILERPLATE, paragraph_keys, without_boilerplate
+from aggregator.match.similarity import Comparison, compare, is_match
+from aggregator.match.verdicts import CopyFacts, Verdict, verdicts_for_article
+from aggregator.textutil import join_paragraphs, split_paragraphs
+from aggregator.urls import host_of, same_site, try_normalise_url
+
+
+@dataclass(frozen=True)
+class CopyRecord:
+    """What matching knows of one republication (a page of a republisher or of an unknown site)."""
+
+    id: int
+    url: str
+    site: str
+    source_id: int | None
+    title: str | None
+    match_text: str
+    text_hash: str | None
+    claimed_host: str | None
+    claimed_url: str | None
+    claim_urls: tuple[str, ...]
+    """Every URL the page's claims give (credit-line links, canonical, isBasedOn...), as written."""
+    credit_lines: tuple[str, ...]
+    published: datetime | None
+    article_id: int | None
+    """Its current original (None: provisional)."""
+    attribution: str | None = None
+    via: str | None = None
+    text: str = ""
+    """Its current clean text."""
+
+    @property
+    def facts(self) -> CopyFacts:
+        """The facts its attribution verdict is decided on."""
+        return CopyFacts(url=self.url, site=self.site, claimed_host=self.claimed_host,
+                         claimed_url=self.claimed_url, published=self.published)
+
+
+@dataclass(frozen=True)
+class Original:
+    """A canonical article as matching compares it: its title, text and site."""
+
+    id: int
+    title: str | None
+    text: str
+    site: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One article a republication may copy, with how it was proposed and how it compares."""
+
+    article_id: int
+    site: str
+    title: str | None
+    comparison: Comparison
+    named_by_claim: bool
+    matched: bool
+
+
+@dataclass(frozen=True)
+class MatchDecision:
+    """The outcome of matching one republication: the chosen article (or None) and every candidate."""
+
+    republication_id: int
+    article_id: int | None
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def chosen(self) -> Candidate | None:
+        """The candidate that won, if any."""
+        return next((c for c in self.candidates if c.article_id == self.article_id), None)
+
+
+@dataclass(frozen=True)
+class MatchBatch:
+    """Everything `decide` needs, read in one go."""
+
+    pending: Sequence[CopyRecord]
+    """The republications waiting for a decision."""
+    candidates: Mapping[int, Sequence[int]]
+    """Candidate article ids of each pending republication, in a stable order."""
+    named: Mapping[int, frozenset[int]]
+    """Those of its candidates the page's claims point to (by URL)."""
+    originals: Mapping[int, Original]
+    """Every article concerned: candidates, current originals of pending and neighbour pages."""
+    others: Sequence[CopyRecord] = ()
+    """The other copies of the articles concerned (for their verdicts)."""
+    neighbours: Sequence[CopyRecord] = ()
+    """Other pages of the same sites sharing a paragraph with a pending one (for clean texts)."""
+    paragraph_counts: Mapping[int, Mapping[int, int]] = field(default_factory=dict)
+    """Per source id: how many of its pages carry each paragraph key."""
+
+
+@dataclass
+class Outcome:
+    """What `decide` decided: rows for `storage.republications.write_decisions`, and counts."""
+
+    rows: list[dict[str, Any]]
+    decisions: dict[int, MatchDecision]
+    verdicts: dict[int, Verdict]
+    articles_judged: int
+
+
+def claimed_urls(copy: CopyRecord) -> list[str]:
+    """URLs the page gives for its original (normalised; none on the page's own site)."""
+    out: list[str] = []
+    for url in (copy.claimed_url, *copy.claim_urls):
+        normal = try_normalise_url(url) if isinstance(url, str) else None
+        if normal and not same_site(host_of(normal), copy.site) and normal not in out:
+            out.append(normal)
+    return out
+
+
+def evaluate(
+    copy: CopyRecord, candidate_ids: Iterable[int], named: frozenset[int], originals: Mapping[int, Original]
+) -> MatchDecision:
+    """Compare a republication with each candidate article; pick the best that matches."""
+    copy_paragraphs = split_paragraphs(copy.match_text)
+    candidates = []
+    for article_id in candidate_ids:
+        original = originals.get(article_id)
+        if original is None:
+            continue
+        comparison = compare(copy_paragraphs, split_paragraphs(original.text), copy_title=copy.title,
+                             original_title=original.title)
+        by_claim = article_id in named or same_site(copy.claimed_host, original.site)
+        candidates.append(Candidate(article_id, original.site, original.title, comparison, by_claim,
+                                    is_match(comparison, strong_evidence=by_claim)))
+    passing = [c for c in candidates if c.matched]
+    best = min(passing, key=lambda c: (-c.comparison.containment, -c.comparison.coverage, c.article_id),
+               default=None)
+    return MatchDecision(copy.id, best.article_id if best else None, tuple(candidates))
+
+
+def clean_text(
+    copy: CopyRecord, paragraph_counts: Mapping[int, int], original: Original | None
+) -> str:
+    """The text readers see for a republication: its paragraphs without its site's recurring ones
+    (on MIN_PAGES_FOR_BOILERPLATE pages or more) unless the original has them too, and without its
+    credit lines."""
+    paragraphs = split_paragraphs(copy.match_text)
+    recurring = {key for key, pages in paragraph_counts.items() if pages >= MIN_PAGES_FOR_BOILERPLATE}
+    original_keys = set(paragraph_keys(split_paragraphs(original.text))) if original else set()
+    kept = without_boilerplate(paragraphs, recurring, original_keys)
+    return strip_attribution(join_paragraphs(kept), replace(NO_CLAIMS, credit_lines=frozenset(copy.credit_lines)))
+
+
+def decide(batch: MatchBatch) -> Outcome:
+    """Decide matches, verdicts and clean texts for a batch; return the rows to write.
+
+    Rows for copies that were not waiting are only written when their verdict or text changes.
+    """
+    decisions = {
+        copy.id: evaluate(copy, batch.candidates.get(copy.id, ()), batch.named.get(copy.id, frozenset()),
+                          batch.originals)
+        for copy in batch.pending
+    }
+    pending_ids = set(decisions)
+    article_of = {c.id: c.article_id for c in (*batch.others, *batch.neighbours)}
+    article_of.update({rid: d.article_id for rid, d in decisions.items()})
+
+    # Verdicts: every copy of every article a pending copy left or joined.
+    affected = {a for a in (c.article_id for c in batch.pending) if a is not None}
+    affected |= {d.article_id for d in decisions.values() if d.article_id is not None}
+    by_article: dict[int, dict[int, CopyRecord]] = {}
+    for copy in (*batch.pending, *batch.others):
+        article_id = article_of.get(copy.id)
+        if article_id is not None and article_id in affected:
+            by_article.setdefault(article_id, {}).setdefault(copy.id, copy)
+    verdicts: dict[int, Verdict] = {}
+    for article_id, copies in by_article.items():
+        original = batch.originals.get(article_id)
+        if original is None:
+            continue
+        judged = verdicts_for_article(original.site, [c.facts for c in copies.values()])
+        verdicts.update({c.id: judged[c.url] for c in copies.values()})
+
+    rows: dict[int, dict[str, Any]] = {}
+    for copy in batch.pending:
+        decision = decisions[copy.id]
+        chosen = decision.chosen
+        verdict = verdicts.get(copy.id) if decision.article_id is not None else None
+        rows[copy.id] = {
+            "id": copy.id,
+            "article_id": decision.article_id,
+            "kind": chosen.comparison.kind if chosen else None,
+            "containment": round(chosen.comparison.containment, 4) if chosen else None,
+            "coverage": round(chosen.comparison.coverage, 4) if chosen else None,
+            "attribution": verdict.attribution if verdict else None,
+            "via": verdict.via if verdict else None,
+        }
+    for copy in batch.others:
+        verdict = verdicts.get(copy.id)
+        if copy.id in pending_ids or verdict is None:
+            continue
+        if (verdict.attribution, verdict.via) != (copy.attribution, copy.via):
+            rows[copy.id] = {"id": copy.id, "attribution": verdict.attribution, "via": verdict.via}
+
+    # Clean texts of the pending pages and of their same-site neighbours.
+    for copy in (*batch.pending, *(n for n in batch.neighbours if n.id not in pending_ids)):
+        counts = batch.paragraph_counts.get(copy.source_id, {}) if copy.source_id is not None else {}
+        article_id = article_of.get(copy.id)
+        original = batch.originals.get(article_id) if article_id is not None else None
+        text = clean_text(copy, counts, original)
+        if copy.id in pending_ids or text != copy.text:
+            rows.setdefault(copy.id, {"id": copy.id})["text"] = text
+    return Outcome(rows=list(rows.values()), decisions=decisions, verdicts=verdicts, articles_judged=len(by_article))

@@ -1,0 +1,167 @@
+"""The canonical graph: attach waiting republications to their originals, read → decide → write.
+
+`resolve_pending` takes the republications waiting for a decision (new, changed, provisional,
+or sent back because an original they may copy arrived or changed) in batches. For each batch
+it reads everything the decision needs in one pass (`load_batch`), decides with a pure function
+(`aggregator.match.decide.decide`), and writes the decisions in one pass. Nothing it writes is
+read again in the same batch.
+
+The rule that sends copies back to matching lives here too (`requeue_after_original_changed`):
+processing calls it when it stores a new original, or an original whose text changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from aggregator.match.boilerplate import paragraph_keys
+from aggregator.match.decide import CopyRecord, MatchBatch, MatchDecision, Original, claimed_urls, decide, evaluate
+from aggregator.textutil import split_paragraphs
+from aggregator.urls import url_match_key
+from storage.articles import Republication
+from storage.boilerplate import pages_sharing_paragraphs, paragraph_page_counts
+from storage.fingerprints import find_candidates, lookup_hashes, republications_looking_up
+from storage.republications import (
+    article_for_url,
+    article_texts,
+    articles_with_text_hashes,
+    get_republications,
+    republication_ids_of,
+    republication_ids_to_match,
+    republications_of,
+    requeue_for_matching,
+    write_decisions,
+)
+
+MAX_INDEX_CANDIDATES = 8
+"""Candidates taken from the fingerprint index per republication (most shared fingerprints first)."""
+BATCH_SIZE = 200
+"""Republications decided per read → decide → write pass (one transaction each)."""
+
+
+@dataclass
+class GraphStats:
+    """What a pass over the waiting republications did."""
+
+    republications_examined: int = 0
+    articles_judged: int = 0
+
+
+def copy_record(republication: Republication) -> CopyRecord:
+    """The plain facts matching uses about a stored republication."""
+    return CopyRecord(
+        id=republication.id,
+        url=republication.url,
+        site=republication.site,
+        source_id=republication.source_id,
+        title=republication.title,
+        match_text=republication.match_text,
+        text_hash=republication.text_hash,
+        claimed_host=republication.claimed_source_host,
+        claimed_url=republication.claimed_source_url,
+        claim_urls=tuple(str(c["url"]) for c in republication.claims or [] if c.get("url")),
+        credit_lines=tuple(republication.credit_lines or ()),
+        published=republication.published,
+        article_id=republication.article_id,
+        attribution=republication.attribution,
+        via=republication.via,
+        text=republication.text or "",
+    )
+
+
+def load_batch(session: Session, pending_ids: Sequence[int]) -> MatchBatch:
+    """Read everything needed to decide on these republications, in one pass."""
+    pending = [copy_record(r) for r in get_republications(session, pending_ids)]
+    pending_set = {c.id for c in pending}
+    lookups = lookup_hashes(session, pending_set)
+    exact = articles_with_text_hashes(session, (c.text_hash for c in pending if c.text_hash))
+    candidates: dict[int, list[int]] = {}
+    named: dict[int, frozenset[int]] = {}
+    for copy in pending:
+        by_claim = {
+            article_id for url in claimed_urls(copy)
+            if (article_id := article_for_url(session, url=url, url_key=url_match_key(url))) is not None
+        }
+        found = sorted(by_claim) + exact.get(copy.text_hash or "", [])
+        found += [aid for aid, _shared in find_candidates(session, hashes=lookups.get(copy.id, []),
+                                                          limit=MAX_INDEX_CANDIDATES)]
+        candidates[copy.id] = list(dict.fromkeys(found))
+        named[copy.id] = frozenset(by_claim)
+
+    # Same-site pages sharing a paragraph with a pending page: a paragraph on two pages of a
+    # site is the site's boilerplate, so their clean texts may change too.
+    keys_by_source: dict[int, set[int]] = {}
+    neighbour_ids: set[int] = set()
+    for copy in pending:
+        if copy.source_id is not None:
+            keys = paragraph_keys(split_paragraphs(copy.match_text))
+            keys_by_source.setdefault(copy.source_id, set()).update(keys)
+            neighbour_ids |= pages_sharing_paragraphs(session, source_id=copy.source_id, keys=keys)
+    neighbours = [copy_record(r) for r in get_republications(session, neighbour_ids - pending_set)]
+    for copy in neighbours:
+        if copy.source_id is not None:
+            keys_by_source.setdefault(copy.source_id, set()).update(
+                paragraph_keys(split_paragraphs(copy.match_text))
+            )
+    counts = {
+        source_id: paragraph_page_counts(session, source_id=source_id, keys=sorted(keys))
+        for source_id, keys in keys_by_source.items()
+    }
+
+    concerned = {aid for ids in candidates.values() for aid in ids}
+    concerned |= {c.article_id for c in pending if c.article_id is not None}
+    others = [copy_record(r) for r in republications_of(session, concerned) if r.id not in pending_set]
+    wanted = concerned | {c.article_id for c in neighbours if c.article_id is not None}
+    originals = {
+        article_id: Original(article_id, title, text, site)
+        for article_id, (title, text, site) in article_texts(session, wanted).items()
+    }
+    return MatchBatch(pending=pending, candidates=candidates, named=named, originals=originals,
+                      others=others, neighbours=neighbours, paragraph_counts=counts)
+
+
+def resolve_batch(session: Session, pending_ids: Sequence[int]) -> GraphStats:
+    """Read, decide and write the decisions for these republications (in the caller's transaction)."""
+    batch = load_batch(session, pending_ids)
+    outcome = decide(batch)
+    write_decisions(session, outcome.rows)
+    return GraphStats(republications_examined=len(batch.pending), articles_judged=outcome.articles_judged)
+
+
+def resolve_pending(session: Session, *, batch_size: int = BATCH_SIZE) -> GraphStats:
+    """Match every waiting republication, batch after batch in id order, committing each batch.
+
+    Provisional copies (no original yet) stay waiting after their decision, so the walk moves
+    on by id: each waiting republication is decided once per call.
+    """
+    total = GraphStats()
+    after = 0
+    while ids := republication_ids_to_match(session, after_id=after, limit=batch_size):
+        stats = resolve_batch(session, ids)
+        session.commit()
+        after = ids[-1]
+        total.republications_examined += stats.republications_examined
+        total.articles_judged += stats.articles_judged
+    return total
+
+
+def explain_match(session: Session, republication: Republication) -> MatchDecision:
+    """How one republication compares with its candidates now (what `explain` shows); writes nothing."""
+    batch = load_batch(session, [republication.id])
+    copy = batch.pending[0]
+    return evaluate(copy, batch.candidates[copy.id], batch.named[copy.id], batch.originals)
+
+
+def requeue_after_original_changed(session: Session, *, article_id: int, fingerprints: Iterable[int]) -> None:
+    """Send back to matching the copies a new or changed original may concern.
+
+    Its current copies (their kind, or even their original, may change with its text) and every
+    republication that looks up one of its fingerprints (it may be their original, or a better
+    one), whatever order the pages arrived in.
+    """
+    ids = set(republications_looking_up(session, hashes=sorted(set(fingerprints))))
+    ids |= set(republication_ids_of(session, [article_id]))
+    requeue_for_matching(session, ids)
