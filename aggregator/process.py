@@ -1,17 +1,28 @@
 """Processing: stored raw pages become canonical articles (or republications waiting for matching).
 
-Fetching and processing are separate steps. Extraction, the costly part, is a pure function run
-in a pool of processes over every core; all writes happen in the calling process, one commit
-per batch, so an interrupted run resumes where it stopped (unprocessed pages keep their state).
-Matching (`aggregator.match.graph`) then decides on every waiting republication.
+Fetching and processing are separate steps, which a crawl runs side by side: while the spider
+stores raw pages, a processing process (`stream_pages`) takes them as they arrive. Extraction,
+the costly part, is a pure function run in a pool of processes over every core, and computes
+everything derived from the page's text there too (hashes, fingerprints, paragraph keys); the
+calling process only writes, one commit per batch, so an interrupted run resumes where it
+stopped (unprocessed pages keep their state). After each batch, matching
+(`aggregator.match.graph`) decides on the republications waiting for it.
+
+`process_pages` runs the same loop over the pages already stored (`aggregator reprocess`).
 """
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+import queue
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.synchronize import Event
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,10 +33,11 @@ from aggregator.extract.attribution import Attribution, strip_attribution
 from aggregator.match.boilerplate import paragraph_keys
 from aggregator.match.fingerprints import index_fingerprints, query_fingerprints, text_hash, words
 from aggregator.match.graph import requeue_after_original_changed, resolve_pending
+from aggregator.match.keys import copy_keys
 from aggregator.urls import declared_canonical, host_of, normalise_url, same_site, try_normalise_url, url_match_key
 from storage.articles import add_alias, upsert_article
 from storage.boilerplate import replace_site_paragraphs
-from storage.engine import session_scope
+from storage.engine import get_engine, session_scope
 from storage.feeds import FeedEntry, entries_for_urls
 from storage.fingerprints import replace_fingerprints, replace_republication_fingerprints
 from storage.pages import PROCESSED, SKIPPED, Page, iter_pages, mark_page, page_ids_to_process
@@ -33,9 +45,16 @@ from storage.republications import upsert_republication
 from storage.sources import PARTNER, Source
 from storage.sources import sources_by_host as load_sources_by_host
 
+log = logging.getLogger(__name__)
+
 BATCH_SIZE = 64
-# Below this many pages a process pool costs more than it saves.
+"""Pages stored per commit."""
+CHUNK_SIZE = 4
+"""Pages handed to a worker process at a time."""
+# Below this many pages a process pool costs more than it saves (batch mode).
 MIN_PAGES_FOR_POOL = 24
+IDLE_POLL_SECONDS = 0.2
+"""How often the streaming loop looks for new pages when it has nothing to do."""
 
 
 @dataclass
@@ -73,17 +92,57 @@ class ExtractionJob:
     hints: dict[str, Any]
     default_language: str | None
     known_sources: dict[str, str]
+    partner: bool
+    """Whether the page is on a partner's site (its article is an original)."""
 
 
-def run_extraction(job: ExtractionJob) -> tuple[int, PageReading | None, str | None]:
-    """Extract one page and read its claims (runs in a worker process): (page id, reading, error)."""
+@dataclass(frozen=True)
+class ProcessedPage:
+    """What a worker derived from one page: the reading, and the keys computed from its text.
+
+    For a partner's page: the article text (credit lines naming another source removed), its
+    hash and its index fingerprints. For any other page: the whole extracted text (matching
+    reads it), the hash of that text without its credit lines (the exact-copy key), the
+    fingerprints and exact keys it looks up, and its paragraph keys (the site's boilerplate).
+    """
+
+    reading: PageReading
+    text: str
+    text_hash: str
+    fingerprints: list[int]
+    paragraph_keys: list[int] = field(default_factory=list)
+
+
+def derive(reading: PageReading, *, partner: bool, url: str) -> ProcessedPage:
+    """The keys of a page's text (see `ProcessedPage`); pure."""
+    if partner:
+        text = article_text(reading)
+        tokens = words(text)
+        return ProcessedPage(reading, text, text_hash(text), index_fingerprints(tokens))
+    extracted, attribution = reading.extracted, reading.attribution
+    copy_hash = text_hash(strip_attribution(extracted.text, attribution))
+    claims = [attribution.source_url, *(claim.url for claim in attribution.claims)]
+    lookups = query_fingerprints(words(extracted.text))
+    lookups += copy_keys(site=host_of(url), text_hash=copy_hash, claim_urls=claims)
+    return ProcessedPage(reading, extracted.text, copy_hash, sorted(set(lookups)),
+                         paragraph_keys(extracted.paragraphs))
+
+
+def run_extraction(job: ExtractionJob) -> tuple[int, ProcessedPage | None, str | None]:
+    """Extract one page, read its claims and derive its keys (runs in a worker process):
+    (page id, processed page, error)."""
     try:
         html = decode_html(job.body, job.content_type)
         reading = read_page(html, job.url, hints=job.hints, default_language=job.default_language,
                             known_sources=job.known_sources)
-        return job.page_id, reading, None
+        return job.page_id, derive(reading, partner=job.partner, url=job.url), None
     except Exception as exc:  # one bad page must never stop the run
         return job.page_id, None, f"extraction failed: {type(exc).__name__}: {exc}"
+
+
+def run_extractions(jobs: Sequence[ExtractionJob]) -> list[tuple[int, ProcessedPage | None, str | None]]:
+    """`run_extraction` of several pages: one round trip to a worker process for a chunk."""
+    return [run_extraction(job) for job in jobs]
 
 
 def entry_hints(entries: list[FeedEntry]) -> dict[str, Any]:
@@ -94,23 +153,6 @@ def entry_hints(entries: list[FeedEntry]) -> dict[str, Any]:
             if hints.get(name) is None and getattr(entry, name):
                 hints[name] = getattr(entry, name)
     return hints
-
-
-def _jobs_for(
-    pages: Iterable[Page], sources: dict[int, Source], entries: dict[str, list[FeedEntry]]
-) -> Iterator[ExtractionJob]:
-    known = {s.name: s.host for s in sources.values()}
-    for page in pages:
-        source = sources.get(page.source_id) if page.source_id is not None else None
-        yield ExtractionJob(
-            page_id=page.id,
-            url=page.final_url or page.url,
-            body=page.raw_body(),
-            content_type=page.content_type,
-            hints={**entry_hints(entries.get(page.url, [])), **(page.hints or {})},
-            default_language=source.language if source else None,
-            known_sources=known,
-        )
 
 
 def _worker_count(jobs: int) -> int:
@@ -142,47 +184,45 @@ def claims_as_data(attribution: Attribution) -> list[dict[str, Any]]:
     ]
 
 
-def _store_republication(session: Session, page: Page, source: Source | None, reading: PageReading) -> None:
+def _store_republication(session: Session, page: Page, source: Source | None, processed: ProcessedPage) -> None:
     # Republished copies never become canonical articles: matching attaches them, and writes
     # the clean text readers see. Matching reads the whole extracted text (the check tolerates
     # boilerplate around the copy).
-    extracted, attribution = reading.extracted, reading.attribution
+    extracted, attribution = processed.reading.extracted, processed.reading.attribution
     address = normalise_url(page.final_url or page.url)
     republication_id = upsert_republication(
         session, page_id=page.id, source_id=source.id if source else None, url=address,
         url_key=url_match_key(address), site=host_of(address), title=extracted.title, author=extracted.author,
-        published=extracted.published, language=extracted.language, match_text=extracted.text,
-        # The exact-copy key: the text without its credit lines, as an original's is kept.
-        text_hash=text_hash(strip_attribution(extracted.text, attribution)), claims=claims_as_data(attribution),
+        published=extracted.published, language=extracted.language, match_text=processed.text,
+        text_hash=processed.text_hash, claims=claims_as_data(attribution),
         credit_lines=sorted(attribution.credit_lines), claimed_source_host=attribution.source_host,
         claimed_source_url=attribution.source_url, claimed_author=attribution.author,
     )
-    replace_republication_fingerprints(session, republication_id=republication_id,
-                                       hashes=query_fingerprints(words(extracted.text)))
+    replace_republication_fingerprints(session, republication_id=republication_id, hashes=processed.fingerprints)
     if source is not None:
         replace_site_paragraphs(session, republication_id=republication_id, source_id=source.id,
-                                keys=paragraph_keys(extracted.paragraphs))
+                                keys=processed.paragraph_keys)
 
 
 def _store_article(
-    session: Session, page: Page, source: Source, reading: PageReading, entries: list[FeedEntry]
+    session: Session, page: Page, source: Source, processed: ProcessedPage, entries: list[FeedEntry]
 ) -> bool:
     """Store a partner's page as its canonical article; returns whether the article is new."""
-    extracted = reading.extracted
-    text = article_text(reading)
+    extracted = processed.reading.extracted
     address = page.final_url or page.url
     canonical = declared_canonical(address, extracted.canonical_url, extracted.og_url) or normalise_url(address)
     article_id, created, text_changed = upsert_article(
         session, url=canonical, url_key=url_match_key(canonical), source_id=source.id, page_id=page.id,
         title=extracted.title, author=extracted.author, published=extracted.published, updated=extracted.updated,
-        language=extracted.language, text=text, text_hash=text_hash(text),
+        language=extracted.language, text=processed.text, text_hash=processed.text_hash,
     )
-    fingerprints = index_fingerprints(words(text))
-    replace_fingerprints(session, article_id=article_id, hashes=fingerprints)
-    if text_changed:
-        requeue_after_original_changed(session, article_id=article_id, fingerprints=fingerprints)
-    for alias in _aliases(page, canonical, entries):
+    replace_fingerprints(session, article_id=article_id, hashes=processed.fingerprints)
+    aliases = _aliases(page, canonical, entries)
+    for alias in aliases:
         add_alias(session, url=alias, url_key=url_match_key(alias), article_id=article_id)
+    if text_changed:
+        requeue_after_original_changed(session, article_id=article_id, fingerprints=processed.fingerprints,
+                                       text_hash=processed.text_hash, urls=[canonical, *sorted(aliases)])
     return created
 
 
@@ -190,22 +230,117 @@ def _store(
     session: Session,
     page: Page,
     source: Source | None,
-    reading: PageReading,
+    processed: ProcessedPage,
     entries: list[FeedEntry],
     stats: ProcessingStats,
 ) -> None:
-    if not reading.extracted.is_article:
-        mark_page(session, page_id=page.id, state=SKIPPED, error=reading.extracted.reason)
+    extracted = processed.reading.extracted
+    if not extracted.is_article:
+        mark_page(session, page_id=page.id, state=SKIPPED, error=extracted.reason)
         stats.skipped += 1
         return
     if source is None or source.role != PARTNER:
-        _store_republication(session, page, source, reading)
+        _store_republication(session, page, source, processed)
         stats.republisher_pages += 1
-    elif _store_article(session, page, source, reading, entries):
+    elif _store_article(session, page, source, processed, entries):
         stats.articles_new += 1
     else:
         stats.articles_updated += 1
     mark_page(session, page_id=page.id, state=PROCESSED, error=None)
+
+
+@dataclass
+class _Batch:
+    """Pages handed to extraction, waiting for their results to be stored."""
+
+    pages: dict[int, Page]
+    entries: dict[str, list[FeedEntry]]
+    results: list[Future[list[tuple[int, ProcessedPage | None, str | None]]]] | None = None
+    done: list[tuple[int, ProcessedPage | None, str | None]] | None = None
+
+
+class PageProcessor:
+    """Extracts pages in a pool of processes and stores the results, batch after batch.
+
+    At most two batches are in the pool at once, so the workers extract the next batch while
+    this process stores the previous one and runs matching.
+    """
+
+    def __init__(self, database_url: str, *, jobs: int = 0, use_pool: bool = True) -> None:
+        self.database_url = database_url
+        workers = _worker_count(jobs)
+        self.pool = ProcessPoolExecutor(max_workers=workers) if use_pool and workers > 1 else None
+        self.stats = ProcessingStats()
+        self.in_flight: deque[_Batch] = deque()
+        with session_scope(database_url) as session:
+            self.sources = {s.id: s for s in load_sources_by_host(session).values()}
+        self.known = {s.name: s.host for s in self.sources.values()}
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def submit(self, ids: Sequence[int]) -> None:
+        """Read these pages and hand them to extraction."""
+        with session_scope(self.database_url) as session:
+            pages = {p.id: p for p in iter_pages(session, list(ids))}
+            entries = entries_for_urls(session, [p.url for p in pages.values()])
+        batch = _Batch(pages, entries)
+        jobs = list(self._jobs_for(pages.values(), entries))
+        if self.pool is None:
+            batch.done = run_extractions(jobs)
+        else:
+            batch.results = [self.pool.submit(run_extractions, jobs[i : i + CHUNK_SIZE])
+                             for i in range(0, len(jobs), CHUNK_SIZE)]
+        self.in_flight.append(batch)
+
+    def in_flight_ids(self) -> set[int]:
+        """Pages handed to extraction and not stored yet."""
+        return {page_id for batch in self.in_flight for page_id in batch.pages}
+
+    def store_oldest(self) -> int:
+        """Wait for the oldest batch's extraction, store it (one commit) and run matching.
+
+        Returns how many pages were stored.
+        """
+        batch = self.in_flight.popleft()
+        results = batch.done if batch.done is not None else [
+            result for future in batch.results or [] for result in future.result()
+        ]
+        with session_scope(self.database_url) as session:
+            for page_id, processed, error in results:
+                page = batch.pages[page_id]
+                self.stats.pages += 1
+                if processed is None:
+                    mark_page(session, page_id=page_id, state=SKIPPED, error=error)
+                    self.stats.skipped += 1
+                    continue
+                source = self.sources.get(page.source_id) if page.source_id is not None else None
+                _store(session, page, source, processed, batch.entries.get(page.url, []), self.stats)
+        self.match()
+        return len(results)
+
+    def match(self) -> None:
+        """Decide on every republication waiting for matching."""
+        with session_scope(self.database_url) as session:
+            graph = resolve_pending(session)
+        self.stats.republications_examined += graph.republications_examined
+        self.stats.articles_judged += graph.articles_judged
+
+    def _jobs_for(self, pages: Iterable[Page], entries: dict[str, list[FeedEntry]]) -> Iterator[ExtractionJob]:
+        for page in pages:
+            source = self.sources.get(page.source_id) if page.source_id is not None else None
+            yield ExtractionJob(
+                page_id=page.id,
+                url=page.final_url or page.url,
+                body=page.raw_body(),
+                content_type=page.content_type,
+                hints={**entry_hints(entries.get(page.url, [])), **(page.hints or {})},
+                default_language=source.language if source else None,
+                known_sources=self.known,
+                partner=source is not None and source.role == PARTNER,
+            )
 
 
 def process_pages(
@@ -220,38 +355,102 @@ def process_pages(
     `jobs` worker processes extract in parallel (0: one per core). `progress(done, total)` is
     called after each batch.
     """
-    stats = ProcessingStats()
     with session_scope(database_url) as session:
         ids = page_ids_to_process(session, all_pages=reprocess_all)
-        sources = {s.id: s for s in load_sources_by_host(session).values()}
     total = len(ids)
-    workers = _worker_count(jobs)
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and total >= MIN_PAGES_FOR_POOL else None
+    processor = PageProcessor(database_url, jobs=jobs, use_pool=total >= MIN_PAGES_FOR_POOL)
     try:
+        done = 0
         for start in range(0, total, BATCH_SIZE):
-            batch_ids = ids[start : start + BATCH_SIZE]
-            with session_scope(database_url) as session:
-                pages = {p.id: p for p in iter_pages(session, batch_ids)}
-                entries = entries_for_urls(session, [p.url for p in pages.values()])
-                job_list = list(_jobs_for(pages.values(), sources, entries))
-                results = pool.map(run_extraction, job_list, chunksize=4) if pool else map(run_extraction, job_list)
-                for page_id, reading, error in results:
-                    page = pages[page_id]
-                    stats.pages += 1
-                    if reading is None:
-                        mark_page(session, page_id=page_id, state=SKIPPED, error=error)
-                        stats.skipped += 1
-                        continue
-                    source = sources.get(page.source_id) if page.source_id is not None else None
-                    _store(session, page, source, reading, entries.get(page.url, []), stats)
+            processor.submit(ids[start : start + BATCH_SIZE])
+            if len(processor.in_flight) > 1:
+                done += processor.store_oldest()
+                if progress:
+                    progress(done, total)
+        while processor.in_flight:
+            done += processor.store_oldest()
             if progress:
-                progress(min(start + BATCH_SIZE, total), total)
+                progress(done, total)
+        processor.match()  # nothing stored (an empty run) still settles what waits
     finally:
-        if pool:
-            pool.shutdown()
-    # Matching runs once the pages are stored, over every waiting republication, so a copy
-    # seen before its original is attached as soon as the original arrives.
-    with session_scope(database_url) as session:
-        graph = resolve_pending(session)
-    stats.republications_examined, stats.articles_judged = graph.republications_examined, graph.articles_judged
-    return stats
+        processor.close()
+    return processor.stats
+
+
+def stream_pages(database_url: str, *, jobs: int, stop: Event, parent_pid: int | None = None) -> ProcessingStats:
+    """Process pages as the crawl stores them, until `stop` is set and every page is processed.
+
+    Looks for unprocessed pages continually (every IDLE_POLL_SECONDS when there is nothing to do).
+    Stops early, after the batch in hand, when the process `parent_pid` has gone (a crawl killed
+    outright): what is stored is committed, and the next run processes the rest.
+    """
+    processor = PageProcessor(database_url, jobs=jobs)
+    try:
+        while True:
+            stopping = stop.is_set()
+            busy = processor.in_flight_ids()
+            with session_scope(database_url) as session:
+                waiting = [i for i in page_ids_to_process(session, limit=BATCH_SIZE + len(busy)) if i not in busy]
+            if waiting and len(processor.in_flight) < 2:
+                processor.submit(waiting[:BATCH_SIZE])
+            elif processor.in_flight:
+                processor.store_oldest()
+            elif stopping:
+                break  # stop was set before this look found nothing: every page is processed
+            else:
+                time.sleep(IDLE_POLL_SECONDS)
+            if parent_pid is not None and os.getppid() != parent_pid:
+                log.warning("the crawl has gone: processing stops; the next run processes the rest")
+                while processor.in_flight:
+                    processor.store_oldest()
+                break
+        processor.match()
+    finally:
+        processor.close()
+    return processor.stats
+
+
+def _stream_main(database_url: str, jobs: int, stop: Event, results: Any, parent_pid: int) -> None:
+    """Body of the processing process started by `ProcessingDriver`."""
+    try:
+        results.put(("ok", stream_pages(database_url, jobs=jobs, stop=stop, parent_pid=parent_pid)))
+    except Exception as exc:  # reported to the crawl, which records it on the run
+        log.exception("processing failed")
+        results.put(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        get_engine(database_url).dispose()
+
+
+class ProcessingDriver:
+    """Runs `stream_pages` in a process of its own beside a crawl (not in the crawl's process,
+    whose core serves the downloads)."""
+
+    def __init__(self, database_url: str, *, jobs: int = 0) -> None:
+        context = multiprocessing.get_context("spawn")  # a clean interpreter: no reactor, no open sockets
+        self._stop = context.Event()
+        self._results = context.Queue()
+        self._process = context.Process(
+            target=_stream_main, args=(database_url, jobs, self._stop, self._results, os.getpid()),
+            name="aggregator-processing", daemon=False,
+        )
+        self._process.start()
+
+    def finish(self) -> tuple[ProcessingStats, str | None]:
+        """Let processing finish the pages stored so far; return its stats and its error, if any."""
+        self._stop.set()
+        while True:
+            try:
+                status, value = self._results.get(timeout=1.0)
+                break
+            except queue.Empty:
+                if not self._process.is_alive():
+                    code = self._process.exitcode
+                    return ProcessingStats(), f"the processing process stopped unexpectedly (exit code {code})"
+        self._process.join(timeout=30)
+        if status == "ok":
+            return value, None
+        return ProcessingStats(), str(value)
+
+    def alive(self) -> bool:
+        """Whether the processing process still runs."""
+        return self._process.is_alive()

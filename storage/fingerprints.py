@@ -129,20 +129,57 @@ def replace_republication_fingerprints(session: Session, *, republication_id: in
         session.execute(insert(RepublicationFingerprint), rows)
 
 
+# Republications that look up a hash the index holds for few articles (the ones find_candidates
+# would use), or one of the given exact keys (text hash, claimed URLs) whatever its frequency.
+_LOOKING_UP_SQL = """
+WITH shingle_hashes(hash) AS ({shingle_rows}),
+exact_keys(hash) AS ({key_rows}),
+rare_hashes(hash) AS (
+    SELECT DISTINCT q.hash FROM shingle_hashes AS q
+    WHERE NOT EXISTS (
+        SELECT 1 FROM article_fingerprints AS common
+        WHERE common.hash = q.hash
+        LIMIT 1 OFFSET :max_per_hash
+    )
+),
+wanted(hash) AS (SELECT hash FROM rare_hashes UNION SELECT hash FROM exact_keys)
+SELECT DISTINCT f.republication_id
+FROM wanted AS w
+JOIN republication_fingerprints AS f ON f.hash = w.hash
+ORDER BY f.republication_id
+"""
+_LOOKING_UP = {
+    dialect: text(_LOOKING_UP_SQL.format(shingle_rows=rows.replace(":hashes", ":shingles"),
+                                         key_rows=rows.replace(":hashes", ":keys")))
+    for dialect, rows in _HASH_ROWS.items()
+}
+
+
 def republications_looking_up(
-    session: Session, *, hashes: Sequence[int], max_per_hash: int = MAX_ARTICLES_PER_HASH
+    session: Session,
+    *,
+    hashes: Sequence[int] = (),
+    keys: Sequence[int] = (),
+    max_per_hash: int = MAX_ARTICLES_PER_HASH,
 ) -> list[int]:
-    """Republications that look up any of `hashes`, skipping hashes that very many of them share."""
-    found: set[int] = set()
-    for value in sorted(set(hashes)):
-        ids = list(session.scalars(
-            select(RepublicationFingerprint.republication_id)
-            .where(RepublicationFingerprint.hash == value)
-            .limit(max_per_hash + 1)
-        ))
-        if len(ids) <= max_per_hash:
-            found.update(ids)
-    return sorted(found)
+    """Republications that look up any of `keys`, or any of the shingle `hashes` that the index
+    holds for at most `max_per_hash` articles (the hashes `find_candidates` would use), by id.
+
+    This is the exact converse of candidate look-up: a republication that could find an article
+    as a candidate through one of these is returned, however many republications share it.
+    """
+    shingles, exact = sorted(set(hashes)), sorted(set(keys))
+    if not shingles and not exact:
+        return []
+    dialect = session.get_bind().dialect.name
+    if dialect not in _LOOKING_UP:
+        raise ValueError(f"unsupported dialect {dialect}")
+    params: dict[str, object] = {"max_per_hash": max_per_hash}
+    if dialect == "sqlite":
+        params.update(shingles=json.dumps(shingles), keys=json.dumps(exact))
+    else:
+        params.update(shingles=shingles, keys=exact)
+    return [int(rid) for (rid,) in session.execute(_LOOKING_UP[dialect], params)]
 
 
 def lookup_hashes(session: Session, republication_ids: Iterable[int]) -> dict[int, list[int]]:

@@ -117,11 +117,14 @@ def mark_page(session: Session, *, page_id: int, state: str, error: str | None =
     )
 
 
-def page_ids_to_process(session: Session, *, all_pages: bool = False) -> list[int]:
-    """Ids of pages waiting for processing (or of every page with a body, to reprocess)."""
+def page_ids_to_process(session: Session, *, all_pages: bool = False, limit: int | None = None) -> list[int]:
+    """Ids of pages waiting for processing (or of every page with a body, to reprocess), by id;
+    the first `limit` of them when given."""
     stmt = select(Page.id).where(Page.body.is_not(None)).order_by(Page.id)
     if not all_pages:
         stmt = stmt.where(Page.state == FETCHED)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
 
 

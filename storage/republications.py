@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.articles import Article, Republication, UrlAlias
@@ -59,10 +59,13 @@ def upsert_republication(
 
 
 def republication_ids_to_match(session: Session, *, after_id: int = 0, limit: int | None = None) -> list[int]:
-    """Republications never matched since they changed, and provisional ones (no original yet),
-    by id, from the first id above `after_id`."""
+    """Republications waiting for matching (new, changed, or sent back because an original they
+    may copy arrived or changed), by id, from the first id above `after_id`.
+
+    A provisional republication (no original yet) does not wait: the arrival of its original
+    sends it back (see `aggregator.match.graph.requeue_after_original_changed`)."""
     stmt = select(Republication.id).where(
-        or_(Republication.matched_at.is_(None), Republication.article_id.is_(None)), Republication.id > after_id
+        Republication.matched_at.is_(None), Republication.id > after_id
     ).order_by(Republication.id)
     if limit is not None:
         stmt = stmt.limit(limit)

@@ -159,6 +159,19 @@ def test_republication_look_ups_are_kept_and_found(session: Session) -> None:
     session.commit()
     assert lookup_hashes(session, [second, first, third]) == {first: [1, 5], second: [2, 9], third: []}
     assert republications_looking_up(session, hashes=[9, 5]) == [first, second]
-    assert republications_looking_up(session, hashes=[1]) == [first]
-    # A hash that more republications than the cap look up is a common phrase: skipped.
-    assert republications_looking_up(session, hashes=[9, 2], max_per_hash=0) == []
+    assert republications_looking_up(session, keys=[1]) == [first]
+    assert republications_looking_up(session) == []
+
+
+def test_look_ups_through_common_phrases_are_not_followed(session: Session) -> None:
+    articles = make_articles(session, 3)
+    for article_id in articles:
+        replace_fingerprints(session, article_id=article_id, hashes=[7])
+    copy = _copy(session, 0)
+    replace_republication_fingerprints(session, republication_id=copy, hashes=[7, 8])
+    session.commit()
+    # 7 is held by three articles: with a cap of two, find_candidates ignores it, so the copy is
+    # not sent back through it; an exact key is followed whatever its frequency.
+    assert republications_looking_up(session, hashes=[7], max_per_hash=2) == []
+    assert republications_looking_up(session, hashes=[7], max_per_hash=3) == [copy]
+    assert republications_looking_up(session, hashes=[7], keys=[8], max_per_hash=2) == [copy]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from aggregator.crawl.items import body_hash
+from aggregator.match.fingerprints import TEXT_KEY, URL_KEY, exact_key
 from aggregator.match.graph import requeue_after_original_changed
 from storage.articles import Article, Republication, UrlAlias, add_alias, upsert_article
 from storage.base import utcnow
 from storage.engine import session_scope
-from storage.fingerprints import replace_republication_fingerprints
+from storage.fingerprints import MAX_ARTICLES_PER_HASH, replace_fingerprints, replace_republication_fingerprints
 from storage.migrations import upgrade
 from storage.pages import FETCHED, PROCESSED, Page, mark_page, store_fetched_page
 from storage.republications import republication_ids_to_match, upsert_republication, write_decisions
@@ -87,26 +88,34 @@ def test_upsert_article_says_whether_its_text_changed(database_url: str) -> None
         assert _article(session, source_id, "edited text") == (article_id, False, True)
 
 
-def test_a_changed_original_sends_its_copies_and_lookalikes_back_to_matching(database_url: str) -> None:
+def test_a_changed_original_sends_back_the_copies_that_could_find_it(database_url: str) -> None:
     upgrade(database_url)
     with session_scope(database_url) as session:
         source_id = _source(session)
-        article_id, _, _ = _article(session, source_id, "original text")
-        attached, lookalike, unrelated = _copy(session, 0, [7]), _copy(session, 1, [42]), _copy(session, 2, [9])
-        write_decisions(session, [
-            {"id": attached, "article_id": article_id, "kind": "full", "containment": 1.0, "coverage": 1.0,
-             "attribution": "missing", "via": None, "matched_at": utcnow()},
-            {"id": lookalike, "article_id": None, "kind": None, "containment": None, "coverage": None,
-             "attribution": None, "via": None, "matched_at": utcnow()},
-            {"id": unrelated, "article_id": None, "kind": None, "containment": None, "coverage": None,
-             "attribution": None, "via": None, "matched_at": utcnow()},
+        article_id, _, _ = _article(session, source_id, "edited text")
+        replace_fingerprints(session, article_id=article_id, hashes=[42, 77])
+        for n in range(MAX_ARTICLES_PER_HASH):  # 77 is a common phrase: held by too many articles
+            other, _, _ = upsert_article(
+                session, url=f"http://blog.example/o{n}", url_key=f"blog.example/o{n}", source_id=source_id,
+                page_id=None, title=None, author=None, published=None, updated=None, language=None, text="x",
+                text_hash=f"x{n}")
+            replace_fingerprints(session, article_id=other, hashes=[77])
+        attached = _copy(session, 0, [7])
+        lookalike = _copy(session, 1, [42])
+        same_text = _copy(session, 2, [exact_key(TEXT_KEY, "edited text")])
+        names_it = _copy(session, 3, [exact_key(URL_KEY, "blog.example/a")])
+        common_phrase_only = _copy(session, 4, [77])
+        unrelated = _copy(session, 5, [9, exact_key(URL_KEY, "blog.example/other")])
+        decided = {"kind": None, "containment": None, "coverage": None, "attribution": None, "via": None,
+                   "matched_at": utcnow()}
+        write_decisions(session, [{"id": attached, **decided, "article_id": article_id, "kind": "full"}] + [
+            {"id": rid, **decided, "article_id": None}
+            for rid in (lookalike, same_text, names_it, common_phrase_only, unrelated)
         ])
     with session_scope(database_url) as session:
-        # Provisional copies always wait; the attached one does not.
-        assert republication_ids_to_match(session) == [lookalike, unrelated]
-        session.execute(update(Republication).values(matched_at=utcnow()))
-        requeue_after_original_changed(session, article_id=article_id, fingerprints=[42, 43])
-        assert set(republication_ids_to_match(session)) == {attached, lookalike, unrelated}
-        waiting = set(session.scalars(select(Republication.id).where(Republication.matched_at.is_(None))))
-        assert waiting == {attached, lookalike}  # its own copy, and the one sharing a fingerprint
+        # Decided copies, provisional ones included, wait for nothing.
+        assert republication_ids_to_match(session) == []
+        requeue_after_original_changed(session, article_id=article_id, fingerprints=[42, 77, 43],
+                                       text_hash="edited text", urls=["http://blog.example/a"])
+        assert set(republication_ids_to_match(session)) == {attached, lookalike, same_text, names_it}
         assert session.scalar(select(Republication.article_id).where(Republication.id == attached)) == article_id

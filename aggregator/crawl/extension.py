@@ -1,7 +1,10 @@
-"""Scrapy extension: record each crawl run and process what it fetched when the spider closes.
+"""Scrapy extension: record each crawl run, and process what it fetches while it fetches.
 
-This runs for `scrapy crawl` as for `aggregator crawl`, so both leave the database in the
-same state.
+When the spider opens, a processing process starts beside the crawl (`aggregator.process.
+ProcessingDriver`): it extracts and stores pages as the pipeline stores them, on the other
+cores. When the spider closes, processing finishes what is left and the run is recorded with
+both sides' counts. This runs for `scrapy crawl` as for `aggregator crawl`, so both leave the
+database in the same state.
 """
 
 from __future__ import annotations
@@ -11,23 +14,25 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from aggregator.process import ProcessingStats, process_pages
+from aggregator.process import ProcessingDriver, ProcessingStats, process_pages
 from storage.engine import session_scope
 from storage.runs import finish_run, start_run
 
 
-class ProcessAfterCrawl:
-    """Opens a crawl-run record, then processes fetched pages and closes the record."""
+class ProcessWhileCrawling:
+    """Opens a crawl-run record, processes fetched pages while the crawl runs, closes the record."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.database_url: str = crawler.settings["AGGREGATOR_DATABASE_URL"]
         self.jobs: int = crawler.settings.getint("AGGREGATOR_PROCESS_JOBS")
+        self.stream: bool = crawler.settings.getbool("AGGREGATOR_PROCESS_WHILE_CRAWLING")
         self.run_id: int | None = None
+        self.driver: ProcessingDriver | None = None
         self.summary: dict[str, Any] = {}
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ProcessAfterCrawl:
+    def from_crawler(cls, crawler: Crawler) -> ProcessWhileCrawling:
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
@@ -36,17 +41,25 @@ class ProcessAfterCrawl:
     def spider_opened(self, spider: Spider) -> None:
         with session_scope(self.database_url) as session:
             self.run_id = start_run(session, spider=spider.name)
+        if self.stream:
+            self.driver = ProcessingDriver(self.database_url, jobs=self.jobs)
+
+    def _finish_processing(self, spider: Spider) -> tuple[ProcessingStats, str | None]:
+        if self.driver is not None:
+            processed, error = self.driver.finish()
+            if error:
+                spider.logger.error("processing failed: %s", error)
+            return processed, error
+        try:
+            return process_pages(self.database_url, jobs=self.jobs), None
+        except Exception as exc:  # recorded on the run; the fetched pages stay for `reprocess`
+            spider.logger.exception("processing failed")
+            return ProcessingStats(), f"{type(exc).__name__}: {exc}"
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
         assert stats is not None
-        try:
-            processed = process_pages(self.database_url, jobs=self.jobs)
-            processing_error = None
-        except Exception as exc:  # recorded on the run; the fetched pages stay for `reprocess`
-            spider.logger.exception("processing failed")
-            processed = ProcessingStats()
-            processing_error = f"{type(exc).__name__}: {exc}"
+        processed, processing_error = self._finish_processing(spider)
         raw = stats.get_stats()
         summary: dict[str, Any] = {
             "finish_reason": reason,

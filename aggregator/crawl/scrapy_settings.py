@@ -35,10 +35,11 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
 ITEM_PIPELINES = {"aggregator.crawl.pipeline.StoragePipeline": 300}
-EXTENSIONS = {"aggregator.crawl.extension.ProcessAfterCrawl": 500}
+EXTENSIONS = {"aggregator.crawl.extension.ProcessWhileCrawling": 500}
 
 AGGREGATOR_DATABASE_URL = _settings.database_url
 AGGREGATOR_PROCESS_JOBS = 0  # 0: one process per core
+AGGREGATOR_PROCESS_WHILE_CRAWLING = True  # False: process once the crawl has fetched everything
 AGGREGATOR_MAX_LISTING_PAGES = 50
 AGGREGATOR_MIN_POLL_MINUTES = _settings.min_poll_minutes
 AGGREGATOR_MAX_POLL_HOURS = _settings.max_poll_hours

@@ -8,7 +8,7 @@ the page's own structured data, and hints from the feed entry that led to the pa
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -16,13 +16,21 @@ from typing import Any
 import lxml.html
 import trafilatura
 from dateutil import parser as dateparser
+from trafilatura.metadata import extract_metadata
+from trafilatura.settings import Extractor
 
 from aggregator.extract.page import ParsedPage, parse_page, top_level_json_ld
 from aggregator.textutil import clean_line, join_paragraphs
 
+# trafilatura without its fallback extractors (readability, jusText): on the article-extraction
+# benchmark the fallbacks change nothing for this project's text (see docs/benchmarks.md) and
+# cost about a quarter of trafilatura's time.
+TRAFILATURA_FAST = True
 # Minimum main text for a page to count as an article rather than a listing or a stub.
 MIN_ARTICLE_CHARS = 200
 MIN_LANGUAGE_DETECTION_CHARS = 120
+# The language is detected on the text's start: more text barely changes the answer but costs time.
+LANGUAGE_SAMPLE_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -172,12 +180,38 @@ def _language(text: str, declared: str | None, fallback: str | None) -> str | No
     if len(text) >= MIN_LANGUAGE_DETECTION_CHARS:
         import py3langid
 
-        detected, _score = py3langid.classify(text[:5000])
+        detected, _score = py3langid.classify(text[:LANGUAGE_SAMPLE_CHARS])
         if detected:
             return str(detected)
     if declared:
         return declared.split("-")[0].split("_")[0].lower() or None
     return fallback
+
+
+class _LazyMetadata:
+    """trafilatura's metadata guesses (title, author, date...) for a page, computed on first use.
+
+    `trafilatura.metadata.extract_metadata` reads the tree without changing it, and gives what
+    `bare_extraction(with_metadata=True)` would; most pages never need it, their explicit
+    metadata being enough.
+    """
+
+    def __init__(self, tree: lxml.html.HtmlElement, url: str) -> None:
+        self._tree = tree
+        self._url = url
+        self._values: dict[str, Any] | None = None
+
+    def get(self, name: str) -> Any:
+        """The value trafilatura found for `name`, or None."""
+        if self._values is None:
+            options = Extractor(with_metadata=True, url=self._url)
+            try:
+                document = extract_metadata(self._tree, self._url, options.date_params, options.fast,
+                                            options.author_blacklist)
+                self._values = document.as_dict()
+            except Exception:  # a guess that fails is no guess; the explicit metadata stands
+                self._values = {}
+        return self._values.get(name)
 
 
 # trafilatura's XML: text blocks and the containers that hold them.
@@ -290,16 +324,14 @@ def extract_content(
         return Extracted(None, None, None, None, None, "", None, None, None, False, "unparsable HTML")
     url = page.url
     ld = top_level_json_ld(page)
-    # One trafilatura pass over the shared tree (trafilatura works on its own copy): its
-    # metadata, and its cleaned body tree for the paragraphs.
+    # One trafilatura pass over the shared tree (trafilatura works on its own copy) for the
+    # cleaned body tree; its metadata guesses are only computed when the page's explicit
+    # metadata leaves a field empty (they come last in every chain below).
     document = trafilatura.bare_extraction(
-        doc, url=url, with_metadata=True, include_comments=False, include_tables=True
+        doc, url=url, with_metadata=False, include_comments=False, include_tables=True, fast=TRAFILATURA_FAST
     )
-    data: dict[str, Any] = {}
-    body = None
-    if document is not None and not isinstance(document, dict):
-        data = document.as_dict()
-        body = document.body
+    body = document.body if document is not None and not isinstance(document, dict) else None
+    data = _LazyMetadata(doc, url)
     paragraphs = _paragraphs_from_body(body)
     paragraphs = _after_headline(paragraphs, hints.get("title") or _first([o.get("headline") for o in ld])
                                  or _meta(doc, "og:title") or _explicit_title(doc) or data.get("title"))
@@ -323,15 +355,17 @@ def extract_content(
         or hints.get("title")
         or data.get("title")
     )
-    author_candidates = [
-        _ld_author(ld),
-        _meta(doc, "author", "article:author", "dc.creator", "DC.creator"),
-        hints.get("author"),
-        _explicit_author(doc),
-        data.get("author"),
-        _byline_author(doc),
-    ]
-    author = next((a for a in author_candidates if a and not re.match(r"https?://", a)), None)
+    author_candidates: tuple[Callable[[], str | None], ...] = (
+        lambda: _ld_author(ld),
+        lambda: _meta(doc, "author", "article:author", "dc.creator", "DC.creator"),
+        lambda: hints.get("author"),
+        lambda: _explicit_author(doc),
+        lambda: data.get("author"),
+        lambda: _byline_author(doc),
+    )
+    # In order, computing each only while no earlier one gave a name.
+    author = next((a for a in (candidate() for candidate in author_candidates)
+                   if a and not re.match(r"https?://", a)), None)
     canonical = _first(doc.xpath('//link[@rel="canonical"]/@href'))
     og_url = _meta(doc, "og:url")
     page_type = _meta(doc, "og:type")

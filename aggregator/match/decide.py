@@ -28,10 +28,11 @@ from typing import Any
 from aggregator.extract.attribution import strip_attribution
 from aggregator.extract.attribution.model import EMPTY as NO_CLAIMS
 from aggregator.match.boilerplate import MIN_PAGES_FOR_BOILERPLATE, paragraph_keys, without_boilerplate
+from aggregator.match.keys import off_site_urls
 from aggregator.match.similarity import Comparison, compare, is_match
 from aggregator.match.verdicts import CopyFacts, Verdict, verdicts_for_article
 from aggregator.textutil import join_paragraphs, split_paragraphs
-from aggregator.urls import host_of, same_site, try_normalise_url
+from aggregator.urls import same_site
 
 
 @dataclass(frozen=True)
@@ -133,12 +134,7 @@ class Outcome:
 
 def claimed_urls(copy: CopyRecord) -> list[str]:
     """URLs the page gives for its original (normalised; none on the page's own site)."""
-    out: list[str] = []
-    for url in (copy.claimed_url, *copy.claim_urls):
-        normal = try_normalise_url(url) if isinstance(url, str) else None
-        if normal and not same_site(host_of(normal), copy.site) and normal not in out:
-            out.append(normal)
-    return out
+    return off_site_urls(copy.site, (copy.claimed_url, *copy.claim_urls))
 
 
 def evaluate(

@@ -200,6 +200,20 @@ def query_fingerprints(tokens: Sequence[str], scheme: FingerprintScheme = DEFAUL
     return sorted(lead | body)
 
 
+TEXT_KEY = "text"
+"""Kind of an exact key naming a normalised text (its `text_hash`)."""
+URL_KEY = "url"
+"""Kind of an exact key naming an address (its `aggregator.urls.url_match_key`)."""
+
+
+def exact_key(kind: str, value: str) -> int:
+    """A stable signed 64-bit key for an exact look-up (`TEXT_KEY` of a text hash, `URL_KEY` of
+    a URL's match key), kept in the same look-up table as shingle fingerprints: a copy looks up
+    its own text and the addresses its claims give, so that the original's arrival under that
+    text or address finds the copy again."""
+    return to_signed64(xxhash.xxh3_64_intdigest(f"{kind}\x00{value}".encode()))
+
+
 def containment(part: Set[object], whole: Set[object]) -> float:
     """How much of `part` lies in `whole`: |part ∩ whole| / |part| (0.0 for an empty part)."""
     if not part:

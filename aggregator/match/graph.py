@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from aggregator.match.boilerplate import paragraph_keys
 from aggregator.match.decide import CopyRecord, MatchBatch, MatchDecision, Original, claimed_urls, decide, evaluate
+from aggregator.match.keys import original_keys
 from aggregator.textutil import split_paragraphs
 from aggregator.urls import url_match_key
 from storage.articles import Republication
@@ -155,13 +156,17 @@ def explain_match(session: Session, republication: Republication) -> MatchDecisi
     return evaluate(copy, batch.candidates[copy.id], batch.named[copy.id], batch.originals)
 
 
-def requeue_after_original_changed(session: Session, *, article_id: int, fingerprints: Iterable[int]) -> None:
+def requeue_after_original_changed(
+    session: Session, *, article_id: int, fingerprints: Iterable[int], text_hash: str, urls: Iterable[str]
+) -> None:
     """Send back to matching the copies a new or changed original may concern.
 
-    Its current copies (their kind, or even their original, may change with its text) and every
-    republication that looks up one of its fingerprints (it may be their original, or a better
-    one), whatever order the pages arrived in.
+    Its current copies (their kind, or even their original, may change with its text), and every
+    republication that could now find it as a candidate (it may be their original, or a better
+    one): through one of its fingerprints, its text, or one of its addresses (`urls`: its URL
+    and aliases). So the graph does not depend on the order pages arrived in.
     """
-    ids = set(republications_looking_up(session, hashes=sorted(set(fingerprints))))
+    ids = set(republications_looking_up(session, hashes=sorted(set(fingerprints)),
+                                        keys=original_keys(text_hash=text_hash, urls=urls)))
     ids |= set(republication_ids_of(session, [article_id]))
     requeue_for_matching(session, ids)
