@@ -94,7 +94,9 @@ def served(log: list[tuple[float, int, int, str]], web: Web) -> dict[str, Any]:
     pages = {r["url"] for r in web.originals()} | {c["url"] for c in web.copies()}
     forbidden = {f"http://{s['host']}{s['forbidden']}" for s in web.manifest["sites"]}
     fetched = Counter(url for _, status, _, url in log if url in pages)
+    moments = [moment for moment, _, _, _ in log]
     return {
+        "fetch_phase_s": round(max(moments) - min(moments), 1) if moments else 0.0,
         "requests": len(log), "by_status": dict(sorted(Counter(str(status) for _, status, _, _ in log).items())),
         "article_pages_fetched": len(fetched), "article_pages_fetched_twice": sum(n > 1 for n in fetched.values()),
         "forbidden_fetched": sum(url in forbidden for _, _, _, url in log),
@@ -190,7 +192,8 @@ def _run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     print()
     print(f"pages                     {pages}")
     print(f"aggregator crawl          {crawl.seconds:8.1f} s  {pages / crawl.seconds:7.1f} pages/s"
-          f"  (jobs {args.jobs or 'one per core'}, exit {crawl.returncode})")
+          f"  (jobs {args.jobs or 'one per core'}, exit {crawl.returncode}; first to last request "
+          f"{traffic['fetch_phase_s']:.1f} s)")
     if bare is not None:
         print(f"bare trafilatura.extract  {bare['seconds']:8.1f} s  {bare['pages'] / bare['seconds']:7.1f} pages/s"
               f"  ({bare['process_seconds']:.1f} s with process start and imports; {bare['empty']} empty)")

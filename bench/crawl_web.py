@@ -4,7 +4,8 @@
 
 - N article pages: 80% originals on 50 partner blogs, 20% copies on 10 republishers (fewer
   sites for tiny N). Originals are made of real sentences (`bench.crawl_text`), two originals
-  sharing at most one sentence. Copies are full, excerpts (the leading 20–50% of the words) or
+  sharing at most one sentence. Copies are full, excerpts (the leading 20–50% of the words, at
+  least MIN_EXCERPT_WORDS, cut at a paragraph or sentence end) or
   edited (about 10% of the words changed and/or a paragraph dropped, sometimes a new title), with
   an attribution line in the republisher's language ("Source: host", "Originally published at",
   "Quelle:", "Lire la suite sur", ...), a cross-domain rel=canonical, a line naming the wrong
@@ -45,11 +46,13 @@ from typing import Any
 from bench import web_server
 from bench.crawl_text import SentenceStream, TextPool, load_text_pool, split_sentences
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 PARTNERS, REPUBLISHERS = 50, 10
 ORIGINAL_SHARE = 0.8
 FEED_ENTRIES = 20
 MAX_SENTENCES = 48
+MIN_EXCERPT_WORDS = 50
+"""An excerpt keeps at least this many words (a sentence or two is a quotation, not a republication)."""
 FIRST_DAY = datetime(2019, 1, 1, tzinfo=UTC)
 LAST_DAY = datetime(2024, 6, 1, tzinfo=UTC)
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -662,7 +665,7 @@ def _paragraphs(sentences: list[str], rng: random.Random) -> list[str]:
 def _excerpt(paragraphs: list[str], share: float) -> list[str]:
     """The leading ``share`` of the words, whole paragraphs then whole sentences of the next one."""
     total = sum(len(p.split()) for p in paragraphs)
-    budget = max(1, round(total * share))
+    budget = max(MIN_EXCERPT_WORDS, round(total * share))
     out: list[str] = []
     used = 0
     for paragraph in paragraphs:
@@ -680,7 +683,10 @@ def _excerpt(paragraphs: list[str], share: float) -> list[str]:
         if kept:
             out.append(" ".join(kept))
         break
-    return out or paragraphs[:1]
+    if sum(len(p.split()) for p in out) >= total:  # a short original: keep a proper leading part
+        sentences = split_sentences(out[-1])
+        out = out[:-1] + ([" ".join(sentences[:-1])] if len(sentences) > 1 else [])
+    return out or [split_sentences(paragraphs[0])[0]]
 
 
 _TOKEN = re.compile(r"[A-Za-z]{3,}")
