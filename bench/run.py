@@ -1,6 +1,6 @@
 """`make bench`: every benchmark of the project, one after the other, at its documented size.
 
-    python -m bench.run [--quick] [--only extraction,processing,feeds,repoll,matching,api]
+    python -m bench.run [--quick] [--only extraction,processing,feeds,repoll,matching,api,crawl,dead_links]
 
 --quick runs each at a small size (a smoke test of the benchmarks themselves); the figures in
 docs/benchmarks.md come from full runs. Results are printed; each benchmark's own --help says
@@ -13,7 +13,7 @@ import argparse
 import time
 from collections.abc import Callable
 
-from bench import api, extraction, feeds, matching, processing, repoll
+from bench import api, crawl, dead_links, extraction, feeds, matching, processing, repoll
 
 FULL: dict[str, tuple[Callable[[list[str]], object], list[str]]] = {
     "extraction": (extraction.main, []),
@@ -22,6 +22,8 @@ FULL: dict[str, tuple[Callable[[list[str]], object], list[str]]] = {
     "repoll": (repoll.main, ["--feeds", "10000", "--hosts", "100"]),
     "matching": (matching.main, ["--articles", "1000000", "--minhash"]),
     "api": (api.main, ["--articles", "1000000"]),
+    "crawl": (crawl.main, ["--pages", "10000"]),
+    "dead_links": (dead_links.main, ["--urls", "20000"]),
 }
 QUICK: dict[str, list[str]] = {
     "extraction": [],
@@ -30,6 +32,8 @@ QUICK: dict[str, list[str]] = {
     "repoll": ["--feeds", "200", "--hosts", "10"],
     "matching": ["--articles", "20000", "--queries", "200", "--workdir", ".bench/quick"],
     "api": ["--articles", "20000", "--requests", "300", "--warmup", "50"],
+    "crawl": ["--pages", "600"],
+    "dead_links": ["--urls", "500"],
 }
 
 
