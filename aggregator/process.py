@@ -28,11 +28,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 from w3lib.url import safe_url_string
 
-from aggregator.extract import PageReading, article_text, decode_html, read_page
+from aggregator.extract import PageReading, article_text, decode_html, read_page, warm_up
 from aggregator.extract.attribution import Attribution, strip_attribution
 from aggregator.match.boilerplate import paragraph_keys
 from aggregator.match.fingerprints import index_fingerprints, query_fingerprints, text_hash, words
-from aggregator.match.graph import requeue_after_original_changed, resolve_pending
+from aggregator.match.graph import (
+    requeue_after_original_changed,
+    requeue_after_site_paragraphs_changed,
+    resolve_pending,
+)
 from aggregator.match.keys import copy_keys
 from aggregator.urls import declared_canonical, host_of, normalise_url, same_site, try_normalise_url, url_match_key
 from storage.articles import add_alias, upsert_article
@@ -40,7 +44,7 @@ from storage.boilerplate import replace_site_paragraphs
 from storage.engine import get_engine, session_scope
 from storage.feeds import FeedEntry, entries_for_urls
 from storage.fingerprints import replace_fingerprints, replace_republication_fingerprints
-from storage.pages import PROCESSED, SKIPPED, Page, iter_pages, mark_page, page_ids_to_process
+from storage.pages import PROCESSED, SKIPPED, Page, iter_pages, mark_pages, page_ids_to_process
 from storage.republications import upsert_republication
 from storage.sources import PARTNER, Source
 from storage.sources import sources_by_host as load_sources_by_host
@@ -94,6 +98,8 @@ class ExtractionJob:
     known_sources: dict[str, str]
     partner: bool
     """Whether the page is on a partner's site (its article is an original)."""
+    addresses: tuple[str, ...] = ()
+    """Other addresses that led to the page: as requested, and the links and ids of feed entries."""
 
 
 @dataclass(frozen=True)
@@ -110,22 +116,34 @@ class ProcessedPage:
     text: str
     text_hash: str
     fingerprints: list[int]
+    url: str
+    """Where the article or copy lives: an article's declared canonical URL on its own site, else
+    the page's address; normalised."""
+    url_key: str
+    aliases: tuple[tuple[str, str], ...] = ()
+    """An article's other addresses, with their match keys."""
     paragraph_keys: list[int] = field(default_factory=list)
 
 
-def derive(reading: PageReading, *, partner: bool, url: str) -> ProcessedPage:
-    """The keys of a page's text (see `ProcessedPage`); pure."""
+def derive(reading: PageReading, *, partner: bool, url: str, addresses: Sequence[str] = ()) -> ProcessedPage:
+    """The keys of a page's text and its addresses (see `ProcessedPage`); pure.
+
+    `url` is the page's final address; `addresses` other ones that led to it.
+    """
+    extracted, attribution = reading.extracted, reading.attribution
     if partner:
         text = article_text(reading)
-        tokens = words(text)
-        return ProcessedPage(reading, text, text_hash(text), index_fingerprints(tokens))
-    extracted, attribution = reading.extracted, reading.attribution
+        canonical = declared_canonical(url, extracted.canonical_url, extracted.og_url) or normalise_url(url)
+        aliases = tuple((alias, url_match_key(alias)) for alias in sorted(_aliases(canonical, [url, *addresses])))
+        return ProcessedPage(reading, text, text_hash(text), index_fingerprints(words(text)), canonical,
+                             url_match_key(canonical), aliases)
+    address = normalise_url(url)
     copy_hash = text_hash(strip_attribution(extracted.text, attribution))
     claims = [attribution.source_url, *(claim.url for claim in attribution.claims)]
     lookups = query_fingerprints(words(extracted.text))
-    lookups += copy_keys(site=host_of(url), text_hash=copy_hash, claim_urls=claims)
-    return ProcessedPage(reading, extracted.text, copy_hash, sorted(set(lookups)),
-                         paragraph_keys(extracted.paragraphs))
+    lookups += copy_keys(site=host_of(address), text_hash=copy_hash, claim_urls=claims)
+    return ProcessedPage(reading, extracted.text, copy_hash, sorted(set(lookups)), address, url_match_key(address),
+                         paragraph_keys=paragraph_keys(extracted.paragraphs))
 
 
 def run_extraction(job: ExtractionJob) -> tuple[int, ProcessedPage | None, str | None]:
@@ -135,7 +153,7 @@ def run_extraction(job: ExtractionJob) -> tuple[int, ProcessedPage | None, str |
         html = decode_html(job.body, job.content_type)
         reading = read_page(html, job.url, hints=job.hints, default_language=job.default_language,
                             known_sources=job.known_sources)
-        return job.page_id, derive(reading, partner=job.partner, url=job.url), None
+        return job.page_id, derive(reading, partner=job.partner, url=job.url, addresses=job.addresses), None
     except Exception as exc:  # one bad page must never stop the run
         return job.page_id, None, f"extraction failed: {type(exc).__name__}: {exc}"
 
@@ -159,11 +177,9 @@ def _worker_count(jobs: int) -> int:
     return jobs if jobs > 0 else (os.cpu_count() or 1)
 
 
-def _aliases(page: Page, canonical: str, entries: list[FeedEntry]) -> set[str]:
-    """Other addresses of the article: the requested URL, the links feeds gave, GUIDs that are URLs."""
-    candidates = [page.url, page.final_url]
-    for entry in entries:
-        candidates += [entry.link, entry.entry_key]
+def _aliases(canonical: str, candidates: Sequence[str | None]) -> set[str]:
+    """Other addresses of the article, among the requested URL, the links feeds gave and GUIDs
+    that are URLs: those on its site, as written (escaped)."""
     out = set()
     for raw in candidates:
         if not raw or not isinstance(raw, str):
@@ -189,10 +205,9 @@ def _store_republication(session: Session, page: Page, source: Source | None, pr
     # the clean text readers see. Matching reads the whole extracted text (the check tolerates
     # boilerplate around the copy).
     extracted, attribution = processed.reading.extracted, processed.reading.attribution
-    address = normalise_url(page.final_url or page.url)
     republication_id = upsert_republication(
-        session, page_id=page.id, source_id=source.id if source else None, url=address,
-        url_key=url_match_key(address), site=host_of(address), title=extracted.title, author=extracted.author,
+        session, page_id=page.id, source_id=source.id if source else None, url=processed.url,
+        url_key=processed.url_key, site=host_of(processed.url), title=extracted.title, author=extracted.author,
         published=extracted.published, language=extracted.language, match_text=processed.text,
         text_hash=processed.text_hash, claims=claims_as_data(attribution),
         credit_lines=sorted(attribution.credit_lines), claimed_source_host=attribution.source_host,
@@ -200,53 +215,47 @@ def _store_republication(session: Session, page: Page, source: Source | None, pr
     )
     replace_republication_fingerprints(session, republication_id=republication_id, hashes=processed.fingerprints)
     if source is not None:
-        replace_site_paragraphs(session, republication_id=republication_id, source_id=source.id,
-                                keys=processed.paragraph_keys)
+        added, removed = replace_site_paragraphs(session, republication_id=republication_id, source_id=source.id,
+                                                 keys=processed.paragraph_keys)
+        requeue_after_site_paragraphs_changed(session, source_id=source.id, republication_id=republication_id,
+                                              added=added, removed=removed)
 
 
-def _store_article(
-    session: Session, page: Page, source: Source, processed: ProcessedPage, entries: list[FeedEntry]
-) -> bool:
+def _store_article(session: Session, page: Page, source: Source, processed: ProcessedPage) -> bool:
     """Store a partner's page as its canonical article; returns whether the article is new."""
     extracted = processed.reading.extracted
-    address = page.final_url or page.url
-    canonical = declared_canonical(address, extracted.canonical_url, extracted.og_url) or normalise_url(address)
     article_id, created, text_changed = upsert_article(
-        session, url=canonical, url_key=url_match_key(canonical), source_id=source.id, page_id=page.id,
+        session, url=processed.url, url_key=processed.url_key, source_id=source.id, page_id=page.id,
         title=extracted.title, author=extracted.author, published=extracted.published, updated=extracted.updated,
         language=extracted.language, text=processed.text, text_hash=processed.text_hash,
     )
     replace_fingerprints(session, article_id=article_id, hashes=processed.fingerprints)
-    aliases = _aliases(page, canonical, entries)
-    for alias in aliases:
-        add_alias(session, url=alias, url_key=url_match_key(alias), article_id=article_id)
+    for alias, alias_key in processed.aliases:
+        add_alias(session, url=alias, url_key=alias_key, article_id=article_id)
     if text_changed:
-        requeue_after_original_changed(session, article_id=article_id, fingerprints=processed.fingerprints,
-                                       text_hash=processed.text_hash, urls=[canonical, *sorted(aliases)])
+        requeue_after_original_changed(
+            session, article_id=article_id, fingerprints=processed.fingerprints, text_hash=processed.text_hash,
+            urls=[processed.url, *(alias for alias, _ in processed.aliases)],
+        )
     return created
 
 
 def _store(
-    session: Session,
-    page: Page,
-    source: Source | None,
-    processed: ProcessedPage,
-    entries: list[FeedEntry],
-    stats: ProcessingStats,
-) -> None:
+    session: Session, page: Page, source: Source | None, processed: ProcessedPage, stats: ProcessingStats
+) -> tuple[str, str | None]:
+    """Store what was read from a page; its new processing state and error."""
     extracted = processed.reading.extracted
     if not extracted.is_article:
-        mark_page(session, page_id=page.id, state=SKIPPED, error=extracted.reason)
         stats.skipped += 1
-        return
+        return SKIPPED, extracted.reason
     if source is None or source.role != PARTNER:
         _store_republication(session, page, source, processed)
         stats.republisher_pages += 1
-    elif _store_article(session, page, source, processed, entries):
+    elif _store_article(session, page, source, processed):
         stats.articles_new += 1
     else:
         stats.articles_updated += 1
-    mark_page(session, page_id=page.id, state=PROCESSED, error=None)
+    return PROCESSED, None
 
 
 @dataclass
@@ -269,7 +278,12 @@ class PageProcessor:
     def __init__(self, database_url: str, *, jobs: int = 0, use_pool: bool = True) -> None:
         self.database_url = database_url
         workers = _worker_count(jobs)
-        self.pool = ProcessPoolExecutor(max_workers=workers) if use_pool and workers > 1 else None
+        self.pool: ProcessPoolExecutor | None = None
+        if use_pool and workers > 1:
+            # Workers are forked once extraction's modules and models are loaded: they start at
+            # once and share those pages with this process.
+            warm_up()
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
         self.stats = ProcessingStats()
         self.in_flight: deque[_Batch] = deque()
         with session_scope(database_url) as session:
@@ -308,16 +322,19 @@ class PageProcessor:
         results = batch.done if batch.done is not None else [
             result for future in batch.results or [] for result in future.result()
         ]
+        marks: list[tuple[int, str, str | None]] = []
         with session_scope(self.database_url) as session:
             for page_id, processed, error in results:
                 page = batch.pages[page_id]
                 self.stats.pages += 1
                 if processed is None:
-                    mark_page(session, page_id=page_id, state=SKIPPED, error=error)
+                    marks.append((page_id, SKIPPED, error))
                     self.stats.skipped += 1
                     continue
                 source = self.sources.get(page.source_id) if page.source_id is not None else None
-                _store(session, page, source, processed, batch.entries.get(page.url, []), self.stats)
+                state, reason = _store(session, page, source, processed, self.stats)
+                marks.append((page_id, state, reason))
+            mark_pages(session, marks)
         self.match()
         return len(results)
 
@@ -331,15 +348,18 @@ class PageProcessor:
     def _jobs_for(self, pages: Iterable[Page], entries: dict[str, list[FeedEntry]]) -> Iterator[ExtractionJob]:
         for page in pages:
             source = self.sources.get(page.source_id) if page.source_id is not None else None
+            led_here = entries.get(page.url, [])
             yield ExtractionJob(
                 page_id=page.id,
                 url=page.final_url or page.url,
                 body=page.raw_body(),
                 content_type=page.content_type,
-                hints={**entry_hints(entries.get(page.url, [])), **(page.hints or {})},
+                hints={**entry_hints(led_here), **(page.hints or {})},
                 default_language=source.language if source else None,
                 known_sources=self.known,
                 partner=source is not None and source.role == PARTNER,
+                addresses=tuple(a for a in (page.url, *(e.link for e in led_here), *(e.entry_key for e in led_here))
+                                if a),
             )
 
 

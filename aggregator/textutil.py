@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 PARAGRAPH_SEPARATOR = "\n\n"
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -16,12 +17,16 @@ def clean_line(line: str) -> str:
 
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs of a text whose paragraphs are separated by blank lines (or single newlines)."""
-    if not text:
-        return []
+    return list(_paragraphs(text)) if text else []
+
+
+@lru_cache(maxsize=2048)
+def _paragraphs(text: str) -> tuple[str, ...]:
+    # Matching splits the same original for every copy compared with it: split each text once.
     blocks = _BLANK_LINES.split(text.strip())
     if len(blocks) == 1:
         blocks = text.strip().split("\n")
-    return [p for p in (clean_line(b) for b in blocks) if p]
+    return tuple(p for p in (clean_line(b) for b in blocks) if p)
 
 
 def join_paragraphs(paragraphs: list[str]) -> str:

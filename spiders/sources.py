@@ -27,7 +27,7 @@ from aggregator.crawl.feeds import ParsedEntry, SeenEntry, classify_entries, par
 from aggregator.crawl.items import FailedFetch, FetchedPage, PolledFeed, UnchangedPage, body_hash, body_unchanged
 from aggregator.crawl.listing import parse_listing
 from aggregator.crawl.sitemaps import parse_sitemap
-from aggregator.urls import host_of, requestable_url, same_site, try_normalise_url
+from aggregator.urls import host_of, requestable_url, site_key, try_normalise_url
 from storage.engine import session_scope
 from storage.feeds import feeds_of, seen_entries
 from storage.pages import stored_validators
@@ -59,6 +59,7 @@ class SourcesSpider(scrapy.Spider):
         self.due_only = _flag(due)
         self.feeds_only = self.due_only or _flag(feeds_only)
         self.sources: dict[str, dict[str, Any]] = {}  # host -> source facts
+        self.by_site: dict[str, str] = {}  # site key -> host
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourcesSpider:
@@ -89,6 +90,8 @@ class SourcesSpider(scrapy.Spider):
                     ],
                     "has_feeds": bool(feeds),
                 }
+        # The source of a URL, by site: one look-up per URL, however many sources.
+        self.by_site = {site_key(host): host for host in sorted(self.sources, reverse=True)}
         missing = sorted(set(self.only_hosts) - set(self.sources))
         if missing:
             self.logger.warning("no such source(s): %s", ", ".join(missing))
@@ -152,7 +155,7 @@ class SourcesSpider(scrapy.Spider):
             if normal is None or normal in wanted:
                 continue
             host = host_of(normal)
-            source_host = next((h for h in self.sources if same_site(h, host)), None)
+            source_host = self.by_site.get(site_key(host))
             if source_host is None or normal.rstrip("/") == str(self.sources[source_host]["home"]).rstrip("/"):
                 continue
             wanted[normal] = source_host

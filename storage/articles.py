@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text, select
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, UTCDateTime, utcnow
@@ -96,6 +96,9 @@ def public_article_id(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
 
 
+_EXISTING_ARTICLE = select(Article.id, Article.text_hash).where(Article.url == bindparam("url"))
+
+
 def upsert_article(
     session: Session,
     *,
@@ -115,7 +118,7 @@ def upsert_article(
 
     Returns (id, created, text changed): a new article counts as changed.
     """
-    existing = session.execute(select(Article.id, Article.text_hash).where(Article.url == url)).first()
+    existing = session.connection().execute(_EXISTING_ARTICLE, {"url": url}).first()
     now = utcnow()
     article_id = upsert(
         session,

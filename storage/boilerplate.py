@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, delete, func, insert, select
+from sqlalchemy import BigInteger, ForeignKey, Integer, Table, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base
@@ -28,12 +29,31 @@ class SiteParagraph(Base):
     )
 
 
-def replace_site_paragraphs(session: Session, *, republication_id: int, source_id: int, keys: Sequence[int]) -> None:
-    """Make `keys` the paragraphs recorded for a republication page (idempotent)."""
-    session.execute(delete(SiteParagraph).where(SiteParagraph.republication_id == republication_id))
-    rows = [{"source_id": source_id, "paragraph_key": k, "republication_id": republication_id} for k in set(keys)]
+_SITE_PARAGRAPHS = cast(Table, SiteParagraph.__table__)
+_PAGE_KEYS = select(_SITE_PARAGRAPHS.c.paragraph_key).where(_SITE_PARAGRAPHS.c.republication_id == bindparam("owner"))
+_DELETE_PAGE_KEY = delete(_SITE_PARAGRAPHS).where(
+    _SITE_PARAGRAPHS.c.republication_id == bindparam("owner"), _SITE_PARAGRAPHS.c.paragraph_key == bindparam("key")
+)
+_INSERT_PAGE_KEY = insert(_SITE_PARAGRAPHS)
+
+
+def replace_site_paragraphs(
+    session: Session, *, republication_id: int, source_id: int, keys: Sequence[int]
+) -> tuple[set[int], set[int]]:
+    """Make `keys` the paragraphs recorded for a republication page (idempotent).
+
+    Returns (keys added, keys removed) compared with what was recorded before.
+    """
+    connection = session.connection()
+    before = set(connection.scalars(_PAGE_KEYS, {"owner": republication_id}))
+    wanted = set(keys)
+    added, removed = wanted - before, before - wanted
+    if removed:
+        connection.execute(_DELETE_PAGE_KEY, [{"owner": republication_id, "key": k} for k in sorted(removed)])
+    rows = [{"source_id": source_id, "paragraph_key": k, "republication_id": republication_id} for k in sorted(added)]
     if rows:
-        session.execute(insert(SiteParagraph), rows)
+        connection.execute(_INSERT_PAGE_KEY, rows)
+    return added, removed
 
 
 def paragraph_page_counts(session: Session, *, source_id: int, keys: Sequence[int]) -> dict[int, int]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from typing import cast
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, delete, insert, select, text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, Table, bindparam, delete, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base
@@ -37,12 +38,20 @@ class ArticleFingerprint(Base):
     )
 
 
+_ARTICLE_FINGERPRINTS = cast(Table, ArticleFingerprint.__table__)
+_DELETE_ARTICLE_FINGERPRINTS = delete(_ARTICLE_FINGERPRINTS).where(
+    _ARTICLE_FINGERPRINTS.c.article_id == bindparam("owner")
+)
+_INSERT_ARTICLE_FINGERPRINTS = insert(_ARTICLE_FINGERPRINTS)
+
+
 def replace_fingerprints(session: Session, *, article_id: int, hashes: Iterable[int]) -> None:
     """Make `hashes` the fingerprints of the article, dropping any it had before (idempotent)."""
-    session.execute(delete(ArticleFingerprint).where(ArticleFingerprint.article_id == article_id))
+    connection = session.connection()
+    connection.execute(_DELETE_ARTICLE_FINGERPRINTS, {"owner": article_id})
     rows = [{"hash": h, "article_id": article_id} for h in sorted(set(hashes))]
     if rows:
-        session.execute(insert(ArticleFingerprint), rows)
+        connection.execute(_INSERT_ARTICLE_FINGERPRINTS, rows)
 
 
 # The query's hashes arrive as one array parameter, unpacked into rows by each engine's own
@@ -119,14 +128,18 @@ class RepublicationFingerprint(Base):
     )
 
 
+_LOOKUPS = cast(Table, RepublicationFingerprint.__table__)
+_DELETE_LOOKUPS = delete(_LOOKUPS).where(_LOOKUPS.c.republication_id == bindparam("owner"))
+_INSERT_LOOKUPS = insert(_LOOKUPS)
+
+
 def replace_republication_fingerprints(session: Session, *, republication_id: int, hashes: Iterable[int]) -> None:
     """Make `hashes` the fingerprints a republication looks up (idempotent)."""
-    session.execute(
-        delete(RepublicationFingerprint).where(RepublicationFingerprint.republication_id == republication_id)
-    )
+    connection = session.connection()
+    connection.execute(_DELETE_LOOKUPS, {"owner": republication_id})
     rows = [{"hash": h, "republication_id": republication_id} for h in sorted(set(hashes))]
     if rows:
-        session.execute(insert(RepublicationFingerprint), rows)
+        connection.execute(_INSERT_LOOKUPS, rows)
 
 
 # Republications that look up a hash the index holds for few articles (the ones find_candidates

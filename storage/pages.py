@@ -6,11 +6,11 @@ Raw bodies are kept so that an extractor upgrade needs a reprocess, not a re-cra
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, func, select, update
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Table, Text, bindparam, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, UTCDateTime, utcnow
@@ -49,6 +49,15 @@ class Page(Base):
         return zlib.decompress(self.body) if self.body else b""
 
 
+_PAGES = cast(Table, Page.__table__)
+# Built once: executing a prebuilt statement skips building and keying a new one for every page.
+_PREVIOUS_FETCH = select(_PAGES.c.id, _PAGES.c.body_hash, _PAGES.c.state).where(_PAGES.c.url == bindparam("url"))
+_MARK = (
+    update(_PAGES).where(_PAGES.c.id == bindparam("b_id"))
+    .values(state=bindparam("b_state"), error=bindparam("b_error"), processed_at=bindparam("b_at"))
+)
+
+
 def store_fetched_page(
     session: Session,
     *,
@@ -69,7 +78,7 @@ def store_fetched_page(
     An unchanged body keeps the page's processing state, so a re-crawl does not redo work.
     """
     digest = body_hash
-    previous = session.execute(select(Page.id, Page.body_hash, Page.state).where(Page.url == url)).first()
+    previous = session.connection().execute(_PREVIOUS_FETCH, {"url": url}).first()
     changed = previous is None or previous.body_hash != digest or previous.state == FAILED
     values: dict[str, Any] = {
         "url": url,
@@ -112,8 +121,17 @@ def record_page_failure(
 
 def mark_page(session: Session, *, page_id: int, state: str, error: str | None = None) -> None:
     """Set the processing state of a page."""
-    session.execute(
-        update(Page).where(Page.id == page_id).values(state=state, error=error, processed_at=utcnow())
+    mark_pages(session, [(page_id, state, error)])
+
+
+def mark_pages(session: Session, marks: Sequence[tuple[int, str, str | None]]) -> None:
+    """Set the processing state of several pages: (page id, state, error) each, in one statement."""
+    if not marks:
+        return
+    now = utcnow()
+    session.connection().execute(
+        _MARK, [{"b_id": page_id, "b_state": state, "b_error": error, "b_at": now}
+                for page_id, state, error in sorted(marks)]
     )
 
 

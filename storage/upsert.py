@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+_INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
-def _insert_for(session: Session, table: Table) -> Any:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(table)
-    if dialect == "sqlite":
-        return sqlite.insert(table)
-    raise ValueError(f"unsupported dialect {dialect}")
+
+@lru_cache(maxsize=256)
+def _statement(
+    dialect: str, table: Table, columns: tuple[str, ...], conflict: tuple[str, ...], update: tuple[str, ...],
+    returning: str | None,
+) -> Any:
+    """The upsert statement for one shape of call, built once.
+
+    Values are bound at execution, so the compiled form is cached too: building the ON CONFLICT
+    clause (its `excluded` alias of the whole table) costs far more than executing it.
+    """
+    if dialect not in _INSERTS:
+        raise ValueError(f"unsupported dialect {dialect}")
+    stmt: Any = _INSERTS[dialect](table)
+    if update:
+        excluded = stmt.excluded
+        stmt = stmt.on_conflict_do_update(index_elements=list(conflict), set_={c: excluded[c] for c in update})
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict))
+    if returning is not None:
+        stmt = stmt.returning(table.c[returning])
+    return stmt
 
 
 def upsert(
@@ -33,18 +50,13 @@ def upsert(
     With `update` empty the existing row is left alone (insert-or-ignore). Returns the
     `returning` column of the inserted or existing row.
     """
-    stmt = _insert_for(session, table).values(**values)
-    update_cols = [c for c in (update if update is not None else values) if c not in conflict]
-    if update_cols:
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(conflict), set_={c: stmt.excluded[c] for c in update_cols}
-        )
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict))
+    update_cols = tuple(c for c in (update if update is not None else values) if c not in conflict)
+    stmt = _statement(session.get_bind().dialect.name, table, tuple(sorted(values)), tuple(conflict), update_cols,
+                      returning)
     if returning is None:
-        session.execute(stmt)
+        session.execute(stmt, dict(values))
         return None
-    row = session.execute(stmt.returning(table.c[returning])).first()
+    row = session.execute(stmt, dict(values)).first()
     if row is not None:
         return row[0]
     # Conflict with nothing to update: read the existing row's key.

@@ -151,17 +151,12 @@ def test_decide_rejudges_the_other_copies_of_an_article() -> None:
     assert rows[21]["attribution"] == MISSING
 
 
-def test_decide_leaves_unchanged_neighbours_alone_and_refreshes_changed_ones() -> None:
-    plug = "Subscribe to our newsletter!"
-    unchanged = replace(copy(30, OTHER, article_id=2), text=OTHER)
-    stale = replace(copy(31, OTHER + "\n\n" + plug, article_id=2), text=OTHER + "\n\n" + plug)
-    pending = copy(32, TEXT + "\n\n" + plug)
-    batch = MatchBatch(pending=[pending], candidates={32: [1]}, named={32: frozenset()}, originals=ORIGINALS,
-                       neighbours=[unchanged, stale], paragraph_counts={9: {paragraph_key(plug): 2}})
+def test_decide_writes_other_copies_only_when_their_verdict_changes() -> None:
+    settled = replace(copy(40, TEXT, article_id=1, attribution=MISSING), text=TEXT)
+    batch = MatchBatch(pending=[copy(41, TEXT)], candidates={41: [1]}, named={41: frozenset()},
+                       originals=ORIGINALS, others=[settled])
     rows = {row["id"]: row for row in decide(batch).rows}
-    assert 30 not in rows
-    assert rows[31] == {"id": 31, "text": OTHER}
-    assert rows[32]["text"] == TEXT
+    assert set(rows) == {41}
 
 
 def test_claimed_urls_are_normalised_and_off_site() -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from aggregator.crawl.items import body_hash
 from aggregator.match.fingerprints import TEXT_KEY, URL_KEY, exact_key
-from aggregator.match.graph import requeue_after_original_changed
+from aggregator.match.graph import requeue_after_original_changed, requeue_after_site_paragraphs_changed
 from storage.articles import Article, Republication, UrlAlias, add_alias, upsert_article
 from storage.base import utcnow
+from storage.boilerplate import replace_site_paragraphs
 from storage.engine import session_scope
 from storage.fingerprints import MAX_ARTICLES_PER_HASH, replace_fingerprints, replace_republication_fingerprints
 from storage.migrations import upgrade
@@ -119,3 +120,34 @@ def test_a_changed_original_sends_back_the_copies_that_could_find_it(database_ur
                                        text_hash="edited text", urls=["http://blog.example/a"])
         assert set(republication_ids_to_match(session)) == {attached, lookalike, same_text, names_it}
         assert session.scalar(select(Republication.article_id).where(Republication.id == attached)) == article_id
+
+
+def test_a_paragraph_that_starts_or_stops_recurring_sends_the_site_pages_back(database_url: str) -> None:
+    upgrade(database_url)
+    with session_scope(database_url) as session:
+        site = upsert_source(session, host="copy.example", name="Copy", home_url="http://copy.example/",
+                             role="republisher", language=None, sitemap_urls=[])
+        first, second, third = (_copy(session, n, []) for n in range(3))
+
+        def store(page: int, keys: list[int]) -> None:
+            added, removed = replace_site_paragraphs(session, republication_id=page, source_id=site, keys=keys)
+            requeue_after_site_paragraphs_changed(session, source_id=site, republication_id=page, added=added,
+                                                  removed=removed)
+
+        def settle() -> None:
+            session.execute(update(Republication).values(matched_at=utcnow()))
+
+        settle()
+        store(first, [1, 2])
+        assert republication_ids_to_match(session) == []  # nothing recurs yet
+        store(second, [2, 3])
+        assert republication_ids_to_match(session) == [first]  # 2 is now the site's boilerplate
+        settle()
+        store(third, [2, 4])
+        assert republication_ids_to_match(session) == []  # 2 recurred already
+        store(third, [2, 4])
+        assert republication_ids_to_match(session) == []  # the same paragraphs again: no change
+        store(second, [3])
+        assert republication_ids_to_match(session) == []  # 2 is still on two pages
+        store(third, [4])
+        assert republication_ids_to_match(session) == [first]  # 2 is on one page again

@@ -1,17 +1,24 @@
-"""The item pipeline: every fetch outcome is written to the database as soon as it arrives.
+"""The item pipeline: every fetch outcome is written to the database as it arrives.
 
-Each item is committed on its own, so a crawl killed at any point keeps everything fetched
-before the kill, and a re-run upserts over it without duplicating anything.
+Items go to a writer thread (`BatchWriter`), which commits them in small batches (those that
+arrive within a fraction of a second), so the crawl never waits on the database. A crawl killed
+at any point keeps everything committed before the kill, loses at most the batch in hand (which
+the next run fetches again), and a re-run upserts over it without duplicating anything.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from scrapy import Spider
 from scrapy.crawler import Crawler
+from sqlalchemy.orm import Session
+from twisted.internet.defer import Deferred
 
+from aggregator.crawl.batch_writer import BatchWriter
 from aggregator.crawl.items import FailedFetch, FetchedPage, PolledFeed, UnchangedPage, body_hash
 from aggregator.crawl.schedule import SchedulePolicy, next_poll
 from storage.base import utcnow
@@ -40,84 +47,101 @@ class StoragePipeline:
         )
         self.rng = random.Random()
 
+        self.writer: BatchWriter[Any, dict[str, int]] | None = None
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
         return cls(crawler)
 
-    def _inc(self, key: str, count: int = 1) -> None:
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"aggregator/{key}", count)
+    def open_spider(self, spider: Spider) -> None:
+        self.writer = BatchWriter(self._write, name="aggregator-storage")
+
+    def close_spider(self, spider: Spider) -> Deferred[None] | None:
+        """Write what is still queued before the crawl closes (processing needs every page)."""
+        return self.writer.close() if self.writer is not None else None
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, UnchangedPage):
+            self._count({"pages_not_modified": 1})
+            return item
+        if self.writer is None:  # used outside a crawl: write at once
+            self._count(self._write([item])[0])
+            return item
+        written = self.writer.submit(item)
+        written.addCallback(self._count)
+        written.addCallback(lambda _counts: item)
+        return written
+
+    def _count(self, counts: dict[str, int]) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        for key, value in counts.items():
+            stats.inc_value(f"aggregator/{key}", value)
+
+    def _write(self, items: Sequence[Any]) -> list[dict[str, int]]:
+        """Write items in one transaction (runs in the writer thread); their stat counts."""
+        with session_scope(self.database_url) as session:
+            return [self._write_one(session, item) for item in items]
+
+    def _write_one(self, session: Session, item: Any) -> dict[str, int]:
         if isinstance(item, FetchedPage):
-            self._store_page(item)
-        elif isinstance(item, PolledFeed):
-            self._store_feed(item)
-        elif isinstance(item, FailedFetch):
-            self._store_failure(item)
-        elif isinstance(item, UnchangedPage):
-            self._inc("pages_not_modified")
-        return item
+            return self._store_page(session, item)
+        if isinstance(item, PolledFeed):
+            return self._store_feed(session, item)
+        if isinstance(item, FailedFetch):
+            return self._store_failure(session, item)
+        return {}
 
-    def _store_page(self, item: FetchedPage) -> None:
-        with session_scope(self.database_url) as session:
-            _page_id, changed = store_fetched_page(
-                session,
-                url=item.url,
-                final_url=item.final_url,
-                source_id=item.source_id,
-                status=item.status,
-                content_type=item.content_type,
-                etag=item.etag,
-                last_modified=item.last_modified,
-                body=item.body,
-                body_hash=body_hash(item.body),
-                hints=item.hints,
-            )
-        self._inc("pages_fetched")
-        if not changed:
-            self._inc("pages_unchanged")
+    def _store_page(self, session: Session, item: FetchedPage) -> dict[str, int]:
+        _page_id, changed = store_fetched_page(
+            session,
+            url=item.url,
+            final_url=item.final_url,
+            source_id=item.source_id,
+            status=item.status,
+            content_type=item.content_type,
+            etag=item.etag,
+            last_modified=item.last_modified,
+            body=item.body,
+            body_hash=body_hash(item.body),
+            hints=item.hints,
+        )
+        return {"pages_fetched": 1, "pages_unchanged": int(not changed)}
 
-    def _store_feed(self, item: PolledFeed) -> None:
-        with session_scope(self.database_url) as session:
-            feed_id = item.feed_id
-            if feed_id is None:  # found on the source's home page during this crawl
-                assert item.source_id is not None
-                feed_id = upsert_feed(session, source_id=item.source_id, url=item.url)
-            new_keys = [] if item.not_modified else record_entries(session, feed_id=feed_id, entries=item.entries)
-            now = utcnow()
+    def _store_feed(self, session: Session, item: PolledFeed) -> dict[str, int]:
+        feed_id = item.feed_id
+        if feed_id is None:  # found on the source's home page during this crawl
+            assert item.source_id is not None
+            feed_id = upsert_feed(session, source_id=item.source_id, url=item.url)
+        new_keys = [] if item.not_modified else record_entries(session, feed_id=feed_id, entries=item.entries)
+        now = utcnow()
+        when = next_poll(
+            now=now, entry_times=recent_entry_times(session, feed_id=feed_id), headers=item.headers,
+            ttl_minutes=item.ttl_minutes, status=item.status, consecutive_errors=0, policy=self.policy,
+            rng=self.rng,
+        )
+        record_feed_poll(
+            session, feed_id=feed_id, status=item.status, format=item.format, etag=item.etag,
+            last_modified=item.last_modified, body_hash=item.body_hash, next_poll_at=when,
+        )
+        return {"feeds_polled": 1, "feeds_not_modified": int(item.not_modified), "feed_entries_new": len(new_keys)}
+
+    def _store_failure(self, session: Session, item: FailedFetch) -> dict[str, int]:
+        feed_id = item.feed_id
+        if feed_id is None and item.kind == "feed" and item.source_id is not None:
+            # a feed found on the source's home page during this crawl, failing at once
+            feed_id = upsert_feed(session, source_id=item.source_id, url=item.url)
+        if feed_id is not None:
+            errors = record_feed_error(session, feed_id=feed_id, status=item.status, error=item.reason)
+            # Back off exponentially, honouring Retry-After; a failing feed is never dropped.
             when = next_poll(
-                now=now, entry_times=recent_entry_times(session, feed_id=feed_id), headers=item.headers,
-                ttl_minutes=item.ttl_minutes, status=item.status, consecutive_errors=0, policy=self.policy,
-                rng=self.rng,
+                now=utcnow(), entry_times=[], headers=item.headers, ttl_minutes=None, status=item.status,
+                consecutive_errors=errors, policy=self.policy, rng=self.rng,
             )
-            record_feed_poll(
-                session, feed_id=feed_id, status=item.status, format=item.format, etag=item.etag,
-                last_modified=item.last_modified, body_hash=item.body_hash, next_poll_at=when,
+            set_next_poll(session, feed_id=feed_id, next_poll_at=when)
+        else:
+            record_page_failure(
+                session, url=item.url, source_id=item.source_id, status=item.status,
+                error=f"{item.kind}: {item.reason}",
             )
-        self._inc("feeds_polled")
-        if item.not_modified:
-            self._inc("feeds_not_modified")
-        self._inc("feed_entries_new", len(new_keys))
-
-    def _store_failure(self, item: FailedFetch) -> None:
-        with session_scope(self.database_url) as session:
-            feed_id = item.feed_id
-            if feed_id is None and item.kind == "feed" and item.source_id is not None:
-                # a feed found on the source's home page during this crawl, failing at once
-                feed_id = upsert_feed(session, source_id=item.source_id, url=item.url)
-            if feed_id is not None:
-                errors = record_feed_error(session, feed_id=feed_id, status=item.status, error=item.reason)
-                # Back off exponentially, honouring Retry-After; a failing feed is never dropped.
-                when = next_poll(
-                    now=utcnow(), entry_times=[], headers=item.headers, ttl_minutes=None, status=item.status,
-                    consecutive_errors=errors, policy=self.policy, rng=self.rng,
-                )
-                set_next_poll(session, feed_id=feed_id, next_poll_at=when)
-            else:
-                record_page_failure(
-                    session, url=item.url, source_id=item.source_id, status=item.status,
-                    error=f"{item.kind}: {item.reason}",
-                )
-        self._inc("errors")
-        self._inc(f"errors/{item.kind}")
+        return {"errors": 1, f"errors/{item.kind}": 1}

@@ -17,6 +17,9 @@ ROBOTSTXT_OBEY = True
 
 # Politeness: a few requests per host at a time, adapted to the server's latency.
 CONCURRENT_REQUESTS = 16
+# Items a response yields are handed to the pipeline's writer thread at once; Scrapy starts one
+# task per allowed concurrent item for every response, so a small number saves that work.
+CONCURRENT_ITEMS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = _settings.concurrency_per_host
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.0
@@ -30,6 +33,14 @@ RETRY_TIMES = 2
 # not a transient failure: retrying it only hammers the proxy.
 RETRY_EXCEPTIONS = [e for e in default_settings.RETRY_EXCEPTIONS if not str(e).endswith("TunnelError")]
 HTTPPROXY_ENABLED = True  # honours http_proxy / https_proxy / no_proxy
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
+    "aggregator.crawl.transport.CachingHttpProxyMiddleware": 750,
+}
+DOWNLOAD_HANDLERS = {
+    "http": "aggregator.crawl.transport.PooledHTTPDownloadHandler",
+    "https": "aggregator.crawl.transport.PooledHTTPDownloadHandler",
+}
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

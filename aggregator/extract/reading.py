@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from aggregator.extract.attribution import Attribution, KnownSources, read_attribution, strip_attribution
+from aggregator.extract.attribution.known import known_sources as cached_known_sources
 from aggregator.extract.content import Extracted, extract_content
 from aggregator.extract.page import parse_page
 
@@ -36,7 +37,7 @@ def read_page(
     `known_sources` maps display names to hosts (or is a `KnownSources` built once for many pages).
     """
     page = parse_page(html, url)
-    known = known_sources if isinstance(known_sources, KnownSources) else KnownSources(known_sources)
+    known = known_sources if isinstance(known_sources, KnownSources) else cached_known_sources(known_sources)
     extracted = extract_content(page, hints=hints, default_language=default_language)
     return PageReading(extracted, read_attribution(page, known))
 
@@ -53,3 +54,13 @@ def article_text(reading: PageReading) -> str:
     if not attribution.source_host:
         attribution = replace(attribution, credit_lines=frozenset())
     return strip_attribution(reading.extracted.text, attribution)
+
+
+def warm_up() -> None:
+    """Load what reading a page needs (the language model, trafilatura's tables) ahead of time,
+    so that processes forked from this one share it instead of each loading it."""
+    read_page(
+        "<html lang='en'><body><article><h1>Warm up</h1><p>" + "A short paragraph of plain English text. " * 10
+        + "</p></article></body></html>",
+        "http://warm-up.invalid/",
+    )

@@ -8,6 +8,7 @@ functions: the counts come from the storage layer.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 
 import xxhash
 
@@ -19,13 +20,20 @@ MIN_PAGES_FOR_BOILERPLATE = 2
 
 def paragraph_key(paragraph: str) -> int:
     """A stable signed 64-bit key of a paragraph's normalised words."""
-    return to_signed64(xxhash.xxh3_64_intdigest(normalise(paragraph).encode("utf-8")))
+    return _key_and_words(paragraph)[0]
+
+
+@lru_cache(maxsize=8192)
+def _key_and_words(paragraph: str) -> tuple[int, bool]:
+    # Matching keys the same paragraphs (an original's, a site's boilerplate) again and again.
+    normal = normalise(paragraph)
+    return to_signed64(xxhash.xxh3_64_intdigest(normal.encode("utf-8"))), bool(normal)
 
 
 def paragraph_keys(paragraphs: Sequence[str]) -> list[int]:
     """Distinct keys of the paragraphs that have words, in order."""
-    keys = [paragraph_key(p) for p in paragraphs if normalise(p)]
-    return list(dict.fromkeys(keys))
+    keyed = (_key_and_words(p) for p in paragraphs)
+    return list(dict.fromkeys(key for key, has_words in keyed if has_words))
 
 
 def without_boilerplate(

@@ -9,8 +9,10 @@ that share paragraphs with them, and how many pages of each site carry each para
   (`full`, `excerpt`, `edited`, with containment and coverage);
 - the attribution verdict of every copy of every original concerned (a verdict depends on
   the other copies of the same original: an intermediary is a site that carried it too);
-- each concerned republication's clean text: its text without credit lines and without its
-  site's recurring paragraphs (unless the original has them too).
+- each waiting republication's clean text: its text without credit lines and without its
+  site's recurring paragraphs (unless the original has them too). When a paragraph starts or
+  stops recurring on a site, processing sends the site's pages that carry it back to matching
+  (`aggregator.match.graph.requeue_after_site_paragraphs_changed`).
 
 Every candidate must pass the text check on exact shingle sets (`aggregator.match.similarity`);
 claims only lower its threshold. The best passing candidate wins (highest containment, then
@@ -113,11 +115,9 @@ class MatchBatch:
     named: Mapping[int, frozenset[int]]
     """Those of its candidates the page's claims point to (by URL)."""
     originals: Mapping[int, Original]
-    """Every article concerned: candidates, current originals of pending and neighbour pages."""
+    """Every article concerned: the candidates and the current originals of pending copies."""
     others: Sequence[CopyRecord] = ()
     """The other copies of the articles concerned (for their verdicts)."""
-    neighbours: Sequence[CopyRecord] = ()
-    """Other pages of the same sites sharing a paragraph with a pending one (for clean texts)."""
     paragraph_counts: Mapping[int, Mapping[int, int]] = field(default_factory=dict)
     """Per source id: how many of its pages carry each paragraph key."""
 
@@ -174,7 +174,7 @@ def clean_text(
 def decide(batch: MatchBatch) -> Outcome:
     """Decide matches, verdicts and clean texts for a batch; return the rows to write.
 
-    Rows for copies that were not waiting are only written when their verdict or text changes.
+    Rows for copies that were not waiting are only written when their verdict changes.
     """
     decisions = {
         copy.id: evaluate(copy, batch.candidates.get(copy.id, ()), batch.named.get(copy.id, frozenset()),
@@ -182,7 +182,7 @@ def decide(batch: MatchBatch) -> Outcome:
         for copy in batch.pending
     }
     pending_ids = set(decisions)
-    article_of = {c.id: c.article_id for c in (*batch.others, *batch.neighbours)}
+    article_of = {c.id: c.article_id for c in batch.others}
     article_of.update({rid: d.article_id for rid, d in decisions.items()})
 
     # Verdicts: every copy of every article a pending copy left or joined.
@@ -222,12 +222,10 @@ def decide(batch: MatchBatch) -> Outcome:
         if (verdict.attribution, verdict.via) != (copy.attribution, copy.via):
             rows[copy.id] = {"id": copy.id, "attribution": verdict.attribution, "via": verdict.via}
 
-    # Clean texts of the pending pages and of their same-site neighbours.
-    for copy in (*batch.pending, *(n for n in batch.neighbours if n.id not in pending_ids)):
+    # Clean texts of the pending pages.
+    for copy in batch.pending:
         counts = batch.paragraph_counts.get(copy.source_id, {}) if copy.source_id is not None else {}
         article_id = article_of.get(copy.id)
         original = batch.originals.get(article_id) if article_id is not None else None
-        text = clean_text(copy, counts, original)
-        if copy.id in pending_ids or text != copy.text:
-            rows.setdefault(copy.id, {"id": copy.id})["text"] = text
+        rows[copy.id]["text"] = clean_text(copy, counts, original)
     return Outcome(rows=list(rows.values()), decisions=decisions, verdicts=verdicts, articles_judged=len(by_article))

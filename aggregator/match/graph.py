@@ -17,12 +17,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from aggregator.match.boilerplate import paragraph_keys
+from aggregator.match.boilerplate import MIN_PAGES_FOR_BOILERPLATE, paragraph_keys
 from aggregator.match.decide import CopyRecord, MatchBatch, MatchDecision, Original, claimed_urls, decide, evaluate
 from aggregator.match.keys import original_keys
 from aggregator.textutil import split_paragraphs
 from aggregator.urls import url_match_key
 from storage.articles import Republication
+from storage.base import utcnow
 from storage.boilerplate import pages_sharing_paragraphs, paragraph_page_counts
 from storage.fingerprints import find_candidates, lookup_hashes, republications_looking_up
 from storage.republications import (
@@ -92,21 +93,11 @@ def load_batch(session: Session, pending_ids: Sequence[int]) -> MatchBatch:
         candidates[copy.id] = list(dict.fromkeys(found))
         named[copy.id] = frozenset(by_claim)
 
-    # Same-site pages sharing a paragraph with a pending page: a paragraph on two pages of a
-    # site is the site's boilerplate, so their clean texts may change too.
+    # How many pages of its site carry each of a pending page's paragraphs (its boilerplate).
     keys_by_source: dict[int, set[int]] = {}
-    neighbour_ids: set[int] = set()
     for copy in pending:
         if copy.source_id is not None:
-            keys = paragraph_keys(split_paragraphs(copy.match_text))
-            keys_by_source.setdefault(copy.source_id, set()).update(keys)
-            neighbour_ids |= pages_sharing_paragraphs(session, source_id=copy.source_id, keys=keys)
-    neighbours = [copy_record(r) for r in get_republications(session, neighbour_ids - pending_set)]
-    for copy in neighbours:
-        if copy.source_id is not None:
-            keys_by_source.setdefault(copy.source_id, set()).update(
-                paragraph_keys(split_paragraphs(copy.match_text))
-            )
+            keys_by_source.setdefault(copy.source_id, set()).update(paragraph_keys(split_paragraphs(copy.match_text)))
     counts = {
         source_id: paragraph_page_counts(session, source_id=source_id, keys=sorted(keys))
         for source_id, keys in keys_by_source.items()
@@ -115,20 +106,21 @@ def load_batch(session: Session, pending_ids: Sequence[int]) -> MatchBatch:
     concerned = {aid for ids in candidates.values() for aid in ids}
     concerned |= {c.article_id for c in pending if c.article_id is not None}
     others = [copy_record(r) for r in republications_of(session, concerned) if r.id not in pending_set]
-    wanted = concerned | {c.article_id for c in neighbours if c.article_id is not None}
     originals = {
         article_id: Original(article_id, title, text, site)
-        for article_id, (title, text, site) in article_texts(session, wanted).items()
+        for article_id, (title, text, site) in article_texts(session, concerned).items()
     }
     return MatchBatch(pending=pending, candidates=candidates, named=named, originals=originals,
-                      others=others, neighbours=neighbours, paragraph_counts=counts)
+                      others=others, paragraph_counts=counts)
 
 
 def resolve_batch(session: Session, pending_ids: Sequence[int]) -> GraphStats:
     """Read, decide and write the decisions for these republications (in the caller's transaction)."""
     batch = load_batch(session, pending_ids)
     outcome = decide(batch)
-    write_decisions(session, outcome.rows)
+    now = utcnow()
+    decided = {copy.id for copy in batch.pending}
+    write_decisions(session, [{**row, "matched_at": now} if row["id"] in decided else row for row in outcome.rows])
     return GraphStats(republications_examined=len(batch.pending), articles_judged=outcome.articles_judged)
 
 
@@ -154,6 +146,25 @@ def explain_match(session: Session, republication: Republication) -> MatchDecisi
     batch = load_batch(session, [republication.id])
     copy = batch.pending[0]
     return evaluate(copy, batch.candidates[copy.id], batch.named[copy.id], batch.originals)
+
+
+def requeue_after_site_paragraphs_changed(
+    session: Session, *, source_id: int, republication_id: int, added: Iterable[int], removed: Iterable[int]
+) -> None:
+    """Send back to matching the site's pages whose boilerplate changed with this page's paragraphs.
+
+    A paragraph is the site's boilerplate from MIN_PAGES_FOR_BOILERPLATE pages on: when this
+    page's arrival (`added` keys) or change (`removed` keys) makes a paragraph cross that line,
+    the other pages carrying it get a new clean text. Counts are read after the page's own
+    paragraphs were stored.
+    """
+    added, removed = set(added), set(removed)
+    counts = paragraph_page_counts(session, source_id=source_id, keys=sorted(added | removed))
+    crossed = {key for key in added if counts.get(key, 0) == MIN_PAGES_FOR_BOILERPLATE}
+    crossed |= {key for key in removed if counts.get(key, 0) == MIN_PAGES_FOR_BOILERPLATE - 1}
+    if crossed:
+        pages = pages_sharing_paragraphs(session, source_id=source_id, keys=sorted(crossed))
+        requeue_for_matching(session, pages - {republication_id})
 
 
 def requeue_after_original_changed(

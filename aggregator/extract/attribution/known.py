@@ -9,6 +9,17 @@ from functools import lru_cache
 from aggregator.extract.attribution.labels import phrase_key
 
 
+def known_sources(names: Mapping[str, str] | None) -> KnownSources:
+    """`KnownSources` of a name -> host mapping, built once per distinct mapping (a crawl reads
+    every page with the same sources)."""
+    return _known(tuple(sorted((names or {}).items())))
+
+
+@lru_cache(maxsize=8)
+def _known(items: tuple[tuple[str, str], ...]) -> KnownSources:
+    return KnownSources(dict(items))
+
+
 class KnownSources:
     """Display names of known sources and their hosts, matched as whole words, case-insensitively."""
 

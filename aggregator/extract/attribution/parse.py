@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from aggregator.extract.attribution.credits import LineReader
 from aggregator.extract.attribution.hosts import host_of_url
 from aggregator.extract.attribution.known import KnownSources
+from aggregator.extract.attribution.known import known_sources as cached_known_sources
 from aggregator.extract.attribution.lines import Line, visible_lines
 from aggregator.extract.attribution.model import AUTHOR, EMPTY, HOST_PRIORITY, Attribution, Claim
 from aggregator.extract.attribution.structured import structured_claims
@@ -92,7 +93,7 @@ def parse_attribution(
     claim naming another site (never the page's own host or its www-equivalent); `author` is the
     person the credits name as the origin's author.
     """
-    return read_attribution(parse_page(html, page_url), KnownSources(known_sources))
+    return read_attribution(parse_page(html, page_url), cached_known_sources(known_sources))
 
 
 def read_attribution(page: ParsedPage, known: KnownSources) -> Attribution:
