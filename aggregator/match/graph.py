@@ -74,6 +74,42 @@ def copy_record(republication: Republication) -> CopyRecord:
     )
 
 
+def candidates_for(
+    session: Session, copy: CopyRecord, *, lookups: Sequence[int], same_text: Sequence[int]
+) -> tuple[list[int], frozenset[int]]:
+    """The articles a copy may republish, in a stable order, and those its claims point to.
+
+    Three sources: the addresses its claims give (an article's URL or alias, spelled any usual
+    way), the articles with exactly its text (`same_text`), and the fingerprint index (the
+    MAX_INDEX_CANDIDATES articles sharing most of its rare `lookups`).
+    """
+    by_claim = {
+        article_id for url in claimed_urls(copy)
+        if (article_id := article_for_url(session, url=url, url_key=url_match_key(url))) is not None
+    }
+    found = [*sorted(by_claim), *same_text]
+    found += [aid for aid, _shared in find_candidates(session, hashes=lookups, limit=MAX_INDEX_CANDIDATES)]
+    return list(dict.fromkeys(found)), frozenset(by_claim)
+
+
+def find_original(session: Session, copy: CopyRecord, *, lookups: Sequence[int] | None = None) -> MatchDecision:
+    """Look up and verify one copy's original, as matching does for every waiting republication.
+
+    Candidates come from `candidates_for` (`lookups`: the fingerprints and exact keys the copy
+    looks up; by default those stored for it), and each is verified on the exact texts
+    (`aggregator.match.decide.evaluate`). Writes nothing.
+    """
+    if lookups is None:
+        lookups = lookup_hashes(session, [copy.id]).get(copy.id, [])
+    same_text = articles_with_text_hashes(session, [copy.text_hash]).get(copy.text_hash, []) if copy.text_hash else []
+    ids, named = candidates_for(session, copy, lookups=lookups, same_text=same_text)
+    originals = {
+        article_id: Original(article_id, title, text, site)
+        for article_id, (title, text, site) in article_texts(session, ids).items()
+    }
+    return evaluate(copy, ids, named, originals)
+
+
 def load_batch(session: Session, pending_ids: Sequence[int]) -> MatchBatch:
     """Read everything needed to decide on these republications, in one pass."""
     pending = [copy_record(r) for r in get_republications(session, pending_ids)]
@@ -83,15 +119,9 @@ def load_batch(session: Session, pending_ids: Sequence[int]) -> MatchBatch:
     candidates: dict[int, list[int]] = {}
     named: dict[int, frozenset[int]] = {}
     for copy in pending:
-        by_claim = {
-            article_id for url in claimed_urls(copy)
-            if (article_id := article_for_url(session, url=url, url_key=url_match_key(url))) is not None
-        }
-        found = sorted(by_claim) + exact.get(copy.text_hash or "", [])
-        found += [aid for aid, _shared in find_candidates(session, hashes=lookups.get(copy.id, []),
-                                                          limit=MAX_INDEX_CANDIDATES)]
-        candidates[copy.id] = list(dict.fromkeys(found))
-        named[copy.id] = frozenset(by_claim)
+        candidates[copy.id], named[copy.id] = candidates_for(
+            session, copy, lookups=lookups.get(copy.id, []), same_text=exact.get(copy.text_hash or "", [])
+        )
 
     # How many pages of its site carry each of a pending page's paragraphs (its boilerplate).
     keys_by_source: dict[int, set[int]] = {}
@@ -127,8 +157,8 @@ def resolve_batch(session: Session, pending_ids: Sequence[int]) -> GraphStats:
 def resolve_pending(session: Session, *, batch_size: int = BATCH_SIZE) -> GraphStats:
     """Match every waiting republication, batch after batch in id order, committing each batch.
 
-    Provisional copies (no original yet) stay waiting after their decision, so the walk moves
-    on by id: each waiting republication is decided once per call.
+    The walk moves on by id, so each republication waiting when the call starts is decided once,
+    and one sent back meanwhile (below the walk) waits for the next call.
     """
     total = GraphStats()
     after = 0
@@ -143,9 +173,7 @@ def resolve_pending(session: Session, *, batch_size: int = BATCH_SIZE) -> GraphS
 
 def explain_match(session: Session, republication: Republication) -> MatchDecision:
     """How one republication compares with its candidates now (what `explain` shows); writes nothing."""
-    batch = load_batch(session, [republication.id])
-    copy = batch.pending[0]
-    return evaluate(copy, batch.candidates[copy.id], batch.named[copy.id], batch.originals)
+    return find_original(session, copy_record(republication))
 
 
 def requeue_after_site_paragraphs_changed(
