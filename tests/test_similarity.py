@@ -188,3 +188,25 @@ def test_a_heading_that_repeats_a_phrase_of_the_lead_does_not_break_an_excerpt()
     assert c.leading_part
     assert c.kind == "excerpt"
     assert is_match(c, strong_evidence=False)
+
+
+BYLINE = "Posted on January 28, 2019 by Ines Schneider"
+
+
+@pytest.mark.parametrize("head", [BYLINE, "Von Jana Keller, 4. Mai 2022", "28/01/2019"])
+def test_an_excerpt_may_leave_out_the_originals_byline_line(head: str) -> None:
+    original = [head, *ORIGINAL]
+    excerpt = [ORIGINAL[0], " ".join(ORIGINAL[1].split()[:20]), "Cet article a été initialement publié ailleurs."]
+    c = compare(excerpt, original)
+    assert c.leading_part and c.kind == "excerpt"
+    assert is_match(c, strong_evidence=False)
+    full = compare(ORIGINAL, original)
+    assert full.kind == "full" and is_match(full, strong_evidence=False)
+
+
+def test_a_long_first_paragraph_left_out_is_not_a_byline() -> None:
+    # Only short lines at the top may be missing: an excerpt starting at the second paragraph of
+    # a real first paragraph is not a leading part, and one quoted paragraph is no copy.
+    c = compare([ORIGINAL[1]], ORIGINAL)
+    assert not c.leading_part
+    assert not is_match(c, strong_evidence=True)

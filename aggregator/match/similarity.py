@@ -53,6 +53,10 @@ REPRODUCED_COVERAGE = 0.6
 """A copy that reproduces this share of the original's shingles, over at least two paragraphs,
 is a republication whatever it adds around them (a short original with a long commentary)."""
 
+SHORT_HEAD_WORDS = 12
+"""An original's first paragraphs of at most this many words (a byline, a dateline) may be
+missing from an excerpt that is otherwise its leading part."""
+
 MIN_SHARED_SHINGLES = 10
 """Below about a sentence of shared text, nothing is a match, whatever the ratios say."""
 
@@ -118,14 +122,15 @@ def compare(
         and original_title is not None
         and words(copy_title) != words(original_title)
     )
-    leading = _is_leading_part(reproduced)
+    body = _without_short_head(reproduced, original)
+    leading = _is_leading_part(body)
     only_boilerplate_added = _only_boilerplate_around(copy, from_original)
 
     kind: Kind = "edited"
     if not title_changed and only_boilerplate_added:
-        if all(r >= PARAGRAPH_INTACT for r in reproduced):
+        if all(r >= PARAGRAPH_INTACT for r in body):
             kind = "full"
-        elif leading and all(r >= PARAGRAPH_INTACT for r in reproduced[: sum(present)]):
+        elif leading and all(r >= PARAGRAPH_INTACT for r in body[: sum(r >= PARAGRAPH_PRESENT for r in body)]):
             kind = "excerpt"
     shared = len(copy_all & original_all)
     copy_words = sum(n for n, _ in copy)
@@ -206,6 +211,21 @@ def _reproduced(
         else:
             out.append(max((resemblance(paragraph, c) for _, c in copy), default=0.0))
     return out
+
+
+def _without_short_head(
+    reproduced: Sequence[float], original: Sequence[tuple[int, frozenset[tuple[str, ...]]]]
+) -> Sequence[float]:
+    """`reproduced` without the original's leading short paragraphs that the copy left out.
+
+    A byline or dateline the extractor kept at the top of an original ("Posted on 28 January
+    2019 by Jane Doe") is not article text an excerpt must start with.
+    """
+    start = 0
+    while (start < len(reproduced) - 1 and original[start][0] <= SHORT_HEAD_WORDS
+           and reproduced[start] < PARAGRAPH_PRESENT):
+        start += 1
+    return reproduced[start:]
 
 
 def _is_leading_part(reproduced: Sequence[float]) -> bool:
