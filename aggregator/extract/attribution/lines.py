@@ -24,6 +24,7 @@ BLOCK_TAGS = frozenset(
         "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
     }
 )
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Never visible text, or never article text. (Not <form>: some frameworks wrap the whole page in one.)
 SKIP_TAGS = frozenset(
     {
@@ -70,6 +71,8 @@ class Line:
 
     text: str
     links: list[Link] = field(default_factory=list)
+    heading: bool = False
+    """The line is (in) a heading: h1-h6, the article's title or a section's."""
 
 
 def _class_words(element: lxml_html.HtmlElement) -> set[str]:
@@ -109,6 +112,7 @@ class _LineCollector:
         self.lines: list[Line] = []
         self._pieces: list[str] = []
         self._links: list[Link] = []
+        self._heading = 0
 
     def text(self, text: str | None) -> None:
         if text:
@@ -118,7 +122,7 @@ class _LineCollector:
         if self._pieces or self._links:
             text = normalise_line("".join(self._pieces))
             if text:
-                self.lines.append(Line(text=text, links=self._links))
+                self.lines.append(Line(text=text, links=self._links, heading=self._heading > 0))
             self._pieces, self._links = [], []
 
     def walk(self, element: lxml_html.HtmlElement, in_content: bool) -> None:
@@ -136,10 +140,13 @@ class _LineCollector:
                 href = child.get("href") if tag == "a" else None
                 if href:
                     self._links.append(Link(href=href, text=normalise_line(child.text_content())))
+                heading = tag in HEADING_TAGS
+                self._heading += heading
                 self.text(child.text)
                 self.walk(child, in_content or _starts_content(child, tag))
                 if block:
                     self.flush()
+                self._heading -= heading
             self.text(child.tail)
 
 

@@ -7,7 +7,11 @@ from dataclasses import dataclass
 # The kinds of claim, from the strongest statement of origin to the weakest.
 SOURCE = "source"
 FIRST_PUBLISHED = "first_published"
+PUBLISHED_IN = "published_in"
+"""A piece said to have appeared in an outlet: "Article paru dans OUTLET", "Articolo tratto da OUTLET"."""
 READ_MORE = "read_more"
+BYLINE = "byline"
+"""A person and the outlet they wrote for: "Un article de NAME pour OUTLET", "NAME, OUTLET"."""
 IS_BASED_ON = "is_based_on"
 SOURCE_ORGANIZATION = "source_organization"
 RSS_SOURCE = "rss_source"
@@ -15,10 +19,16 @@ CANONICAL = "canonical"
 OG_URL = "og_url"
 VIA = "via"
 AUTHOR = "author"
+OUTLET = "outlet"
+"""A short credit-shaped line that names an outlet without a cue: "OUTLET, 12/03/2021", "(OUTLET)",
+"TITLE – OUTLET", "OUTLET: ...", a host written alone."""
+DATELINE = "dateline"
+"""A wire dateline: "SEATTLE (AP) —", "(AFP) -"."""
 
 # Order in which claims decide the origin host; "author" lines name a person, never a host.
 HOST_PRIORITY: tuple[str, ...] = (
-    SOURCE, FIRST_PUBLISHED, READ_MORE, IS_BASED_ON, SOURCE_ORGANIZATION, RSS_SOURCE, CANONICAL, OG_URL, VIA,
+    SOURCE, FIRST_PUBLISHED, PUBLISHED_IN, READ_MORE, BYLINE, IS_BASED_ON, SOURCE_ORGANIZATION, RSS_SOURCE,
+    CANONICAL, OG_URL, DATELINE, OUTLET, VIA,
 )
 CLAIM_KINDS: frozenset[str] = frozenset((*HOST_PRIORITY, AUTHOR))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
-from aggregator.extract.attribution.credits import LineReader
+from aggregator.extract.attribution.credits import LineReader, is_long
 from aggregator.extract.attribution.hosts import host_of_url
 from aggregator.extract.attribution.known import KnownSources
 from aggregator.extract.attribution.lines import Line, visible_lines
@@ -14,12 +14,8 @@ from aggregator.extract.attribution.structured import structured_claims
 from aggregator.extract.page import ParsedPage, parse_page
 from aggregator.urls import same_site
 
-# Lines after the last long paragraph count as the article's tail (credits, the republisher's notices).
-MAX_TAIL_LINE_WORDS = 25
 # At most this many lines, from the first credit to the end, make the attribution footer.
 MAX_TAIL_NOTICE_LINES = 15
-def _is_long(line: Line) -> bool:
-    return len(line.text.split()) > MAX_TAIL_LINE_WORDS
 
 
 def _tail_credit_lines(lines: Sequence[Line], credits: Sequence[tuple[int, int, Claim]]) -> set[str]:
@@ -31,7 +27,7 @@ def _tail_credit_lines(lines: Sequence[Line], credits: Sequence[tuple[int, int, 
     only in the second half of the page, so a byline above a short article never takes it all.
     """
     tail_start = len(lines)
-    while tail_start > 0 and not _is_long(lines[tail_start - 1]):
+    while tail_start > 0 and not is_long(lines[tail_start - 1]):
         tail_start -= 1
     first = next(
         (start for start, _, claim in credits if start >= tail_start and claim.kind != AUTHOR and claim.host),
@@ -79,6 +75,14 @@ def _resolve(
     return source_host, source_url, author
 
 
+def _title(page: ParsedPage, lines: Sequence[Line]) -> str | None:
+    heading = next((line.text for line in lines if line.heading), None)
+    if heading:
+        return heading
+    title = page.tree.find(".//title") if page.tree is not None else None
+    return title.text_content().strip() if title is not None else None
+
+
 def parse_attribution(
     html: str, page_url: str, *, known_sources: Mapping[str, str] | None = None
 ) -> Attribution:
@@ -101,10 +105,10 @@ def read_attribution(page: ParsedPage, known: KnownSources) -> Attribution:
     own_host = own[0] if own else None
     if page.tree is None:
         return EMPTY
-    reader = LineReader(page.url, own_host, known)
     lines = visible_lines(page.tree)
+    reader = LineReader(page.url, own_host, known, _title(page, lines))
     credits = reader.read(lines)
-    long_lines = [index for index, line in enumerate(lines) if _is_long(line)]
+    long_lines = [index for index, line in enumerate(lines) if is_long(line)]
     # A credit line between the article's long paragraphs (a chart's "Source:") is a weaker claim.
     weak = [bool(long_lines) and long_lines[0] < start < long_lines[-1] for start, _, _ in credits]
     structured = structured_claims(page, own_host, known)
