@@ -99,7 +99,7 @@ def entry_hints(entries: list[FeedEntry]) -> dict[str, Any]:
 def _jobs_for(
     pages: Iterable[Page], sources: dict[int, Source], entries: dict[str, list[FeedEntry]]
 ) -> Iterator[ExtractionJob]:
-    known = {s.name: s.host for s in sources.values()}
+    known = known_names(sources.values())
     for page in pages:
         source = sources.get(page.source_id) if page.source_id is not None else None
         yield ExtractionJob(
@@ -111,6 +111,16 @@ def _jobs_for(
             default_language=source.language if source else None,
             known_sources=known,
         )
+
+
+def known_names(sources: Iterable[Source]) -> dict[str, str]:
+    """Every name a source is known by (its name and its aliases), mapped to its host."""
+    known: dict[str, str] = {}
+    for source in sorted(sources, key=lambda s: s.id):
+        for name in (source.name, *(source.aliases or ())):
+            if name:
+                known.setdefault(name, source.host)
+    return known
 
 
 def _worker_count(jobs: int) -> int:
@@ -142,6 +152,16 @@ def claims_as_data(attribution: Attribution) -> list[dict[str, Any]]:
     ]
 
 
+def credit_evidence(attribution: Attribution) -> dict[str, Any]:
+    """What matching needs to verify a page's credits once it knows the original: the page's own
+    resolved claim and its credit positions."""
+    return {
+        "claimed": {"source_host": attribution.source_host, "source_url": attribution.source_url,
+                    "author": attribution.author},
+        "positions": list(attribution.positions),
+    }
+
+
 def _store_republication(session: Session, page: Page, source: Source | None, reading: PageReading) -> None:
     # Republished copies never become canonical articles: matching attaches them, and writes
     # the clean text readers see. Matching reads the whole extracted text (the check tolerates
@@ -156,6 +176,7 @@ def _store_republication(session: Session, page: Page, source: Source | None, re
         text_hash=text_hash(strip_attribution(extracted.text, attribution)), claims=claims_as_data(attribution),
         credit_lines=sorted(attribution.credit_lines), claimed_source_host=attribution.source_host,
         claimed_source_url=attribution.source_url, claimed_author=attribution.author,
+        credit_evidence=credit_evidence(attribution),
     )
     replace_republication_fingerprints(session, republication_id=republication_id,
                                        hashes=query_fingerprints(words(extracted.text)))

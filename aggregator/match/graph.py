@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from aggregator.extract.attribution.verify import origin_names
 from aggregator.match.boilerplate import paragraph_keys
 from aggregator.match.decide import CopyRecord, MatchBatch, MatchDecision, Original, claimed_urls, decide, evaluate
 from aggregator.textutil import split_paragraphs
@@ -51,7 +52,14 @@ class GraphStats:
 
 
 def copy_record(republication: Republication) -> CopyRecord:
-    """The plain facts matching uses about a stored republication."""
+    """The plain facts matching uses about a stored republication.
+
+    Its own claim is the one processing resolved from its page (kept in `credit_evidence`); the
+    claimed_* columns hold what matching last made of it.
+    """
+    evidence = republication.credit_evidence or {}
+    stored = (republication.claimed_source_host, republication.claimed_source_url, republication.claimed_author)
+    own = evidence.get("claimed") or dict(zip(("source_host", "source_url", "author"), stored, strict=True))
     return CopyRecord(
         id=republication.id,
         url=republication.url,
@@ -60,8 +68,8 @@ def copy_record(republication: Republication) -> CopyRecord:
         title=republication.title,
         match_text=republication.match_text,
         text_hash=republication.text_hash,
-        claimed_host=republication.claimed_source_host,
-        claimed_url=republication.claimed_source_url,
+        claimed_host=own.get("source_host"),
+        claimed_url=own.get("source_url"),
         claim_urls=tuple(str(c["url"]) for c in republication.claims or [] if c.get("url")),
         credit_lines=tuple(republication.credit_lines or ()),
         published=republication.published,
@@ -69,6 +77,11 @@ def copy_record(republication: Republication) -> CopyRecord:
         attribution=republication.attribution,
         via=republication.via,
         text=republication.text or "",
+        claimed_author=own.get("author"),
+        claims=tuple(republication.claims or ()),
+        positions=tuple(evidence.get("positions") or ()),
+        stored_claim=stored,
+        evidence=republication.attribution_evidence,
     )
 
 
@@ -116,8 +129,9 @@ def load_batch(session: Session, pending_ids: Sequence[int]) -> MatchBatch:
     others = [copy_record(r) for r in republications_of(session, concerned) if r.id not in pending_set]
     wanted = concerned | {c.article_id for c in neighbours if c.article_id is not None}
     originals = {
-        article_id: Original(article_id, title, text, site)
-        for article_id, (title, text, site) in article_texts(session, wanted).items()
+        article_id: Original(article_id, row["title"], row["text"], row["host"], url=row["url"],
+                             author=row["author"], names=origin_names(row["name"], row["aliases"]))
+        for article_id, row in article_texts(session, wanted).items()
     }
     return MatchBatch(pending=pending, candidates=candidates, named=named, originals=originals,
                       others=others, neighbours=neighbours, paragraph_counts=counts)

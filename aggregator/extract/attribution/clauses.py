@@ -196,6 +196,38 @@ class ClauseReader:
         label = self._bare_source_label(parts)
         return [label] if label else []
 
+    def credit_mentions(self, line: Line) -> list[Mention]:
+        """The outlets a line names where a credit may stand, cue or not: every mention except
+        those in image credits, asides, plugs and reporting prose. For verification, where the
+        question is only whether a copy names its known origin."""
+        text = line.text
+        self._text = text
+        g = self.grammar
+        words = tokens(text)
+        if not words or g.asides.at(words, 0) or g.promos.find(words):
+            return []
+        mentions = self.mentions(line)
+        self._mentions = mentions
+        protected = [(m.start, m.end) for m in mentions if m.end > m.start]
+        protected += [(m.start, m.end) for m in find_hosts(text)]
+        parts = segments(text, protected)
+        blocked = self._image_segments(parts)
+        found = []
+        for mention in mentions:
+            index = self._segment_of(parts, mention)
+            if index is None:
+                if mention.how == _LINK:
+                    found.append(mention)
+                continue
+            if index in blocked:
+                continue
+            part = parts[index]
+            first = next((i for i, w in enumerate(part.words) if w.end > mention.start), len(part.words))
+            last = next((i for i, w in enumerate(part.words) if w.start >= mention.end), len(part.words))
+            if not self._reported(part.words, first, last):
+                found.append(mention)
+        return found
+
     def _bare_source_label(self, parts: Sequence[Segment]) -> Claim | None:
         # "Quelle: dpa": a source label with a short value names a source we cannot place on the web.
         first = parts[0]

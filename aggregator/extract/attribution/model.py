@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 # The kinds of claim, from the strongest statement of origin to the weakest.
 SOURCE = "source"
@@ -56,7 +57,9 @@ class Attribution:
 
     `source_host` is never the page's own host (nor a www-equivalent of it). `credit_lines`
     holds the normalised text of every credit line (and of the republisher's notice lines that
-    follow a credit line at the end of the article), for `strip_attribution`.
+    follow a credit line at the end of the article), for `strip_attribution`. `positions` are
+    the page's credit positions as plain data (`verify.credit_positions`), kept so that matching
+    can verify a copy's credits without parsing its page again.
     """
 
     claims: tuple[Claim, ...]
@@ -64,6 +67,7 @@ class Attribution:
     source_url: str | None
     author: str | None
     credit_lines: frozenset[str]
+    positions: tuple[dict[str, Any], ...] = ()
 
 
 EMPTY = Attribution(claims=(), source_host=None, source_url=None, author=None, credit_lines=frozenset())

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
+from aggregator.extract.attribution.clauses import MAX_CREDIT_LINE_WORDS
 from aggregator.extract.attribution.credits import LineReader, is_long
 from aggregator.extract.attribution.hosts import host_of_url
 from aggregator.extract.attribution.known import KnownSources
 from aggregator.extract.attribution.lines import Line, visible_lines
 from aggregator.extract.attribution.model import AUTHOR, EMPTY, HOST_PRIORITY, Attribution, Claim
 from aggregator.extract.attribution.structured import structured_claims
+from aggregator.extract.attribution.verify import credit_positions
 from aggregator.extract.page import ParsedPage, parse_page
 from aggregator.urls import same_site
 
@@ -42,14 +44,15 @@ def _is_foreign(claim: Claim, own_host: str | None) -> bool:
     return claim.host is not None and not same_site(claim.host, own_host)
 
 
-def _resolve(
-    claims: Sequence[Claim], weak: Sequence[bool], own_host: str | None
+def resolve_claims(
+    claims: Sequence[Claim], own_host: str | None, weak: Sequence[bool] | None = None
 ) -> tuple[str | None, str | None, str | None]:
     """The origin host, its best URL, and the origin's author, from the strongest claims.
 
     `weak[i]` marks a credit line standing between the article's paragraphs (a chart's "Source:"),
     which counts after every claim at the head or tail of the article or in the markup.
     """
+    weak = weak if weak is not None else [False] * len(claims)
     rank = {kind: index for index, kind in enumerate(HOST_PRIORITY)}
     ranked = [
         claim
@@ -113,9 +116,13 @@ def read_attribution(page: ParsedPage, known: KnownSources) -> Attribution:
     weak = [bool(long_lines) and long_lines[0] < start < long_lines[-1] for start, _, _ in credits]
     structured = structured_claims(page, own_host, known)
     claims = (*(claim for _, _, claim in credits), *structured)
-    source_host, source_url, author = _resolve(claims, [*weak, *[False] * len(structured)], own_host)
-    credit_lines = {line.text for start, end, _ in credits for line in lines[start:end]}
-    credit_lines |= {claim.line for _, _, claim in credits if claim.line}
+    source_host, source_url, author = resolve_claims(claims, own_host, [*weak, *[False] * len(structured)])
+    # A paragraph of article text that opens with a dateline ("PanARMENIAN.Net - Verified video
+    # ...") makes a claim, but stays text: only short lines are credit lines.
+    credit_lines = {line.text for start, end, _ in credits for line in lines[start:end]
+                    if len(line.text.split()) <= MAX_CREDIT_LINE_WORDS}
+    credit_lines |= {claim.line for _, _, claim in credits
+                     if claim.line and len(claim.line.split()) <= MAX_CREDIT_LINE_WORDS}
     credit_lines |= _tail_credit_lines(lines, credits)
     return Attribution(
         claims=claims,
@@ -123,4 +130,5 @@ def read_attribution(page: ParsedPage, known: KnownSources) -> Attribution:
         source_url=source_url,
         author=author,
         credit_lines=frozenset(credit_lines),
+        positions=tuple(credit_positions(lines)),
     )
