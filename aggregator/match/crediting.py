@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from aggregator.extract.attribution.model import CLAIM_KINDS, Claim
-from aggregator.extract.attribution.parse import resolve_claims
+from aggregator.extract.attribution.parse import resolve_claims, strongest_claim
 from aggregator.extract.attribution.verify import CopiedText, Origin, Verification, verify_credit
 from aggregator.match.verdicts import CORRECT, CopyFacts
 from aggregator.urls import same_site
@@ -64,7 +64,7 @@ def check_credits(
     copied = CopiedText(origin.text)
     own = [claim for claim in claims_from_data(claims) if not (claim.line and copied.has(claim.line))]
     host, claim_url, author = resolve_claims(own, site) if claims else resolved
-    claim = next((c for c in own if c.host == host), None) if host else None
+    claim = strongest_claim(own, site) if claims else None
     if claim is None and host:
         claim = Claim(kind="claim", host=host, url=claim_url, author=author, line=None)
     verification = verify_credit(positions, page_url=url, origin=origin)

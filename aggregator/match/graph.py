@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 
 from aggregator.extract.attribution.verify import origin_names
 from aggregator.match.boilerplate import paragraph_keys
+from aggregator.match.crediting import CheckedCredits, check_credits
 from aggregator.match.decide import CopyRecord, MatchBatch, MatchDecision, Original, claimed_urls, decide, evaluate
+from aggregator.match.verdicts import Verdict
 from aggregator.textutil import split_paragraphs
 from aggregator.urls import url_match_key
 from storage.articles import Republication
@@ -162,11 +164,30 @@ def resolve_pending(session: Session, *, batch_size: int = BATCH_SIZE) -> GraphS
     return total
 
 
-def explain_match(session: Session, republication: Republication) -> MatchDecision:
-    """How one republication compares with its candidates now (what `explain` shows); writes nothing."""
+@dataclass(frozen=True)
+class MatchExplanation:
+    """How one republication is matched and judged now (what `explain` shows)."""
+
+    decision: MatchDecision
+    verdict: Verdict | None
+    credits: CheckedCredits | None
+    """Its claim about its original once the original is known, and what verification found."""
+
+
+def explain_match(session: Session, republication: Republication) -> MatchExplanation:
+    """How one republication compares with its candidates and how its attribution is judged, as
+    matching would decide it now; writes nothing."""
     batch = load_batch(session, [republication.id])
     copy = batch.pending[0]
-    return evaluate(copy, batch.candidates[copy.id], batch.named[copy.id], batch.originals)
+    decision = evaluate(copy, batch.candidates[copy.id], batch.named[copy.id], batch.originals)
+    outcome = decide(batch)
+    verdict = outcome.verdicts.get(copy.id)
+    original = batch.originals.get(decision.article_id) if decision.article_id is not None else None
+    credits = check_credits(
+        url=copy.url, site=copy.site, published=copy.published, claims=copy.claims, positions=copy.positions,
+        origin=original.origin, resolved=(copy.claimed_host, copy.claimed_url, copy.claimed_author),
+    ) if original else None
+    return MatchExplanation(decision=decision, verdict=verdict, credits=credits)
 
 
 def requeue_after_original_changed(session: Session, *, article_id: int, fingerprints: Iterable[int]) -> None:

@@ -102,8 +102,11 @@ class ClauseReader:
     """Reads the credit clauses of lines on one page (its URL, its own host, the known sources)."""
 
     def __init__(self, page_url: str, own_host: str | None, known: KnownSources,
-                 title: str | None = None) -> None:
+                 title: str | None = None, *, bare_names: bool = True) -> None:
         self.page_url = page_url
+        self.bare_names = bare_names
+        """Whether a line that is only a person's name is a byline (a republisher's page); for an
+        original's own author, only cued bylines count ("Von NAME", not a name in a caption)."""
         self.own_host = own_host
         self.known = known
         self.grammar: Grammar = grammar()
@@ -304,7 +307,7 @@ class ClauseReader:
             byline = self._cued_byline(part, index)
             if byline:
                 found.append(byline)
-        if not found and short_line:
+        if not found and short_line and self.bare_names:
             bare = self._bare_name(parts, blocked)
             # Outside the head, a name alone is a signature; "NAME in OUTLET" is a credit anywhere.
             if bare and (where in (HEAD, ALONE) or any(
@@ -355,6 +358,8 @@ class ClauseReader:
             remaining = part.text[name_end:]
             if position == 0 and single_word_cue and len(remaining.split()) > MAX_WORDS_AFTER_BYLINE:
                 return None
+            if " " not in name and remaining[:1].isspace() and remaining.strip()[:1].isupper():
+                return None  # "By JERUSALEM POST STAFF": one word of a longer name is no name
             if genitive:
                 name = nominative(name, GENITIVE_BYLINES[words[position + length - 1].key])
             end_word = next((i for i, w in enumerate(words) if w.start >= part.start + name_end), len(words))
@@ -547,9 +552,10 @@ class ClauseReader:
         if origin and self._only_fillers(words, opening + origin, first):
             return PUBLISHED_IN
         # "NYT Opinion https://...": a piece word right after another outlet's name belongs to that name.
+        mention_start = words[first].start if first < len(words) else part.end
         qualified = {
             next((i for i, w in enumerate(words) if w.start >= other.end), len(words))
-            for other in self._mentions if part.start <= other.start < part.end and other.end <= words[first].start
+            for other in self._mentions if part.start <= other.start < part.end and other.end <= mention_start
         }
         for position in range(first):
             if position in qualified:

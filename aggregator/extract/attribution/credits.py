@@ -40,8 +40,9 @@ def line_places(lines: Sequence[Line]) -> list[str]:
 class LineReader:
     """Reads credit lines on one page: knows the page's URL, its own host, its title and the known sources."""
 
-    def __init__(self, page_url: str, own_host: str | None, known: KnownSources, title: str | None = None) -> None:
-        self.clauses = ClauseReader(page_url, own_host, known, title)
+    def __init__(self, page_url: str, own_host: str | None, known: KnownSources, title: str | None = None,
+                 *, bare_names: bool = True) -> None:
+        self.clauses = ClauseReader(page_url, own_host, known, title, bare_names=bare_names)
 
     def read(self, lines: list[Line]) -> list[tuple[int, int, Claim]]:
         """Every claim among `lines`: (first index, index after the last, claim), in order.

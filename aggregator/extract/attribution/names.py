@@ -173,6 +173,10 @@ def name_at(text: str, *, strict: bool, min_words: int = 1) -> tuple[str, int] |
             break  # "Jean Dupont dans ...": a lower-case word after a capitalised name ends it
         if body.isupper() and len(body) > 2 and len(written) >= 2 and not any(word.isupper() for word in written):
             break  # "Derk Stokmans DEN HAAG": a dateline's city in capitals after the name
+        if not body.isupper() and body[:1].isupper() and len(written) >= 2 and all(
+            word.isupper() for word in written if len(word) > 1
+        ):
+            break  # "ERIC TUCKER Associated Press": an outlet after a name in capitals
         if not _is_name_word(body, strict=strict) or (len(body) == 1 and body.islower()):
             break
         current.append((body, found.start() + raw.find(body) + len(body)))

@@ -44,6 +44,17 @@ def _is_foreign(claim: Claim, own_host: str | None) -> bool:
     return claim.host is not None and not same_site(claim.host, own_host)
 
 
+def strongest_claim(claims: Sequence[Claim], own_host: str | None) -> Claim | None:
+    """The claim that decides the origin: the strongest kind naming another site, first on the page."""
+    rank = {kind: index for index, kind in enumerate(HOST_PRIORITY)}
+    ranked = sorted(
+        ((rank[claim.kind], position, claim) for position, claim in enumerate(claims)
+         if claim.kind in rank and _is_foreign(claim, own_host)),
+        key=lambda item: item[:2],
+    )
+    return ranked[0][2] if ranked else None
+
+
 def resolve_claims(
     claims: Sequence[Claim], own_host: str | None, weak: Sequence[bool] | None = None
 ) -> tuple[str | None, str | None, str | None]:
