@@ -20,8 +20,9 @@ from w3lib.url import safe_url_string
 from aggregator.extract import PageReading, article_text, decode_html, read_page
 from aggregator.extract.attribution import Attribution, strip_attribution
 from aggregator.match.boilerplate import paragraph_keys
-from aggregator.match.fingerprints import index_fingerprints, query_fingerprints, text_hash, words
+from aggregator.match.fingerprints import article_fingerprints, lookup_fingerprints, text_hash
 from aggregator.match.graph import requeue_after_original_changed, resolve_pending
+from aggregator.textutil import split_paragraphs
 from aggregator.urls import declared_canonical, host_of, normalise_url, same_site, try_normalise_url, url_match_key
 from storage.articles import add_alias, upsert_article
 from storage.boilerplate import replace_site_paragraphs
@@ -179,7 +180,7 @@ def _store_republication(session: Session, page: Page, source: Source | None, re
         credit_evidence=credit_evidence(attribution),
     )
     replace_republication_fingerprints(session, republication_id=republication_id,
-                                       hashes=query_fingerprints(words(extracted.text)))
+                                       hashes=lookup_fingerprints(extracted.paragraphs))
     if source is not None:
         replace_site_paragraphs(session, republication_id=republication_id, source_id=source.id,
                                 keys=paragraph_keys(extracted.paragraphs))
@@ -198,7 +199,7 @@ def _store_article(
         title=extracted.title, author=extracted.author, published=extracted.published, updated=extracted.updated,
         language=extracted.language, text=text, text_hash=text_hash(text),
     )
-    fingerprints = index_fingerprints(words(text))
+    fingerprints = article_fingerprints(split_paragraphs(text))
     replace_fingerprints(session, article_id=article_id, hashes=fingerprints)
     if text_changed:
         requeue_after_original_changed(session, article_id=article_id, fingerprints=fingerprints)

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-import xxhash
-
-from aggregator.match.fingerprints import normalise, to_signed64
+from aggregator.match.fingerprints import normalise, paragraph_fingerprint
 
 # A paragraph seen on at least this many pages of the same site is the site's boilerplate.
 MIN_PAGES_FOR_BOILERPLATE = 2
@@ -19,7 +17,7 @@ MIN_PAGES_FOR_BOILERPLATE = 2
 
 def paragraph_key(paragraph: str) -> int:
     """A stable signed 64-bit key of a paragraph's normalised words."""
-    return to_signed64(xxhash.xxh3_64_intdigest(normalise(paragraph).encode("utf-8")))
+    return paragraph_fingerprint(paragraph)
 
 
 def paragraph_keys(paragraphs: Sequence[str]) -> list[int]:
