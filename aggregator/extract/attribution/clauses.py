@@ -346,6 +346,8 @@ class ClauseReader:
             single_word_cue = length == 1 and not colon
             found = name_at(rest.lstrip(" :：-–—"), strict=not colon,
                             min_words=2 if position > 0 or genitive else 1)
+            if found is None and not colon:
+                found = self._lower_case_byline(rest.lstrip(" :：-–—"))
             if found is None:
                 if position == 0 and label is None:
                     return None
@@ -366,6 +368,15 @@ class ClauseReader:
             del skipped
             return _Byline(display_name(name), index, end_word)
         return None
+
+    def _lower_case_byline(self, text: str) -> tuple[str, int] | None:
+        """A name written in lower case, vouched for by the role after it: "by rachel greszler,
+        opinion contributor" (while "by clicking here" stays no byline)."""
+        found = name_at(text, strict=False, min_words=2)
+        if found is None or not text[found[1] :].lstrip().startswith(","):
+            return None
+        after = tokens(text[found[1] :])
+        return found if any(self.grammar.roles.at(after, i) for i in range(min(3, len(after)))) else None
 
     def _cue_may_stand_inside(self, words: Sequence[Token], position: int, length: int) -> bool:
         """Inside a sentence, a byline cue is a phrase ("écrit par") or follows a piece or a role word
