@@ -73,7 +73,9 @@ def plain_page(line: str, where: str | None) -> str:
 
 def same_source(found: str | None, expected: str) -> bool:
     """The found host is the expected outlet's site or domain."""
-    return bool(found) and (same_site(found, expected) or registrable_domain(str(found)) == registrable_domain(expected))
+    if not found:
+        return False
+    return same_site(found, expected) or registrable_domain(found) == registrable_domain(expected)
 
 
 def people(names: str | None) -> set[str]:

@@ -231,6 +231,17 @@ class ClauseReader:
                 found.append(mention)
         return found
 
+    def signature(self, line: Line) -> str | None:
+        """The person a line names alone ("Marc Becker"), as a byline standing next to a credit would."""
+        self._text = line.text
+        self._mentions = self.mentions(line)
+        protected = [(m.start, m.end) for m in self._mentions if m.end > m.start]
+        parts = segments(line.text, protected)
+        if not parts or len(tokens(line.text)) > MAX_SHORT_LINE_WORDS or not self.bare_names:
+            return None
+        bare = self._bare_name(parts, self._image_segments(parts))
+        return bare.name if bare and len(parts) == 1 else None
+
     def _bare_source_label(self, parts: Sequence[Segment]) -> Claim | None:
         # "Quelle: dpa": a source label with a short value names a source we cannot place on the web.
         first = parts[0]
@@ -262,10 +273,12 @@ class ClauseReader:
         """Segments that belong to an image or chart credit ("Photo: NAME / AGENCY", "NAME/AGENCY")."""
         g = self.grammar
         blocked: set[int] = set()
+        # "Copyright © 2019 OUTLET. Reproduced with permission.": a republication's copyright notice.
+        reprinted = any(g.pieces.find(p.words) or match_label(p.text) for p in parts)
         for index, part in enumerate(parts):
             if index in blocked:
                 continue
-            if g.images.find(part.words) or _COPYRIGHT_RE.search(part.text):
+            if g.images.find(part.words) or (_COPYRIGHT_RE.search(part.text) and not reprinted):
                 blocked.add(index)
                 # The credit runs to the end of its parentheses, or of its physical line.
                 for later in range(index + 1, len(parts)):
@@ -309,12 +322,16 @@ class ClauseReader:
                 found.append(byline)
         if not found and short_line and self.bare_names:
             bare = self._bare_name(parts, blocked)
-            # Outside the head, a name alone is a signature; "NAME in OUTLET" is a credit anywhere.
-            if bare and (where in (HEAD, ALONE) or any(
-                parts[bare.segment].start + 0 <= m.start < parts[bare.segment].end
-                and m.start >= parts[bare.segment].words[min(bare.end_word, len(parts[bare.segment].words) - 1)].start
+            # Outside the head, a name alone is a signature; beside an outlet ("NAME in OUTLET",
+            # "OUTLET — NAME", "NAME | OUTLET") it is a credit anywhere.
+            named_part = parts[bare.segment] if bare else None
+            beside = bare is not None and named_part is not None and any(
+                self._segment_of(parts, m) not in blocked
+                and not (named_part.start <= m.start < named_part.end
+                         and m.start < named_part.words[min(bare.end_word, len(named_part.words) - 1)].start)
                 for m in self._mentions
-            )):
+            )
+            if bare and (where in (HEAD, ALONE) or beside):
                 found.append(bare)
         return found
 
@@ -337,7 +354,8 @@ class ClauseReader:
             between = part.text[words[position - 1].end - part.start : words[position].start - part.start] \
                 if position else ""
             clause_start = position == 0 or "," in between
-            if not clause_start and not self._cue_may_stand_inside(words, position, length):
+            after_outlet = position > 0 and any(m.end == words[position - 1].end for m in self._mentions)
+            if not (clause_start or after_outlet) and not self._cue_may_stand_inside(words, position, length):
                 continue
             after = words[position + length - 1].end - part.start
             rest = part.text[after:]
@@ -353,7 +371,9 @@ class ClauseReader:
                     return None
                 continue
             name, end = found
-            if self._is_outlet(name):
+            name_start = part.start + after + (len(part.text[after:]) - len(rest)) + (
+                len(rest) - len(rest.lstrip(" :：-–—")))
+            if self._is_outlet(name) or any(m.start <= name_start < m.end for m in self._mentions):
                 continue
             consumed = len(rest) - len(rest.lstrip(" :：-–—")) + end
             name_end = after + (len(part.text[after:]) - len(rest)) + consumed

@@ -15,7 +15,7 @@ from aggregator.extract.attribution.clauses import ALONE, BETWEEN, HEAD, TAIL, C
 from aggregator.extract.attribution.known import KnownSources
 from aggregator.extract.attribution.labels import match_label
 from aggregator.extract.attribution.lines import Line
-from aggregator.extract.attribution.model import Claim
+from aggregator.extract.attribution.model import AUTHOR, Claim
 
 # A paragraph longer than this is article text.
 MAX_SHORT_LINE_WORDS = 25
@@ -64,6 +64,24 @@ class LineReader:
                     end = index + 2
             found.extend((index, end, claim) for claim in claims)
             index = end
+        return self._with_signatures(lines, places, found)
+
+    def _with_signatures(
+        self, lines: list[Line], places: list[str], found: list[tuple[int, int, Claim]]
+    ) -> list[tuple[int, int, Claim]]:
+        """A name alone on its line next to a line naming the outlet is that credit's author
+        ("Marc Becker" above "Data Notes, 03/06/2020"), wherever the block stands."""
+        if any(claim.author for _, _, claim in found):
+            return found
+        sourced = {start for start, _, claim in found if claim.host and claim.kind != AUTHOR}
+        taken = {i for start, end, _ in found for i in range(start, end)}
+        for index, line in enumerate(lines):
+            if index in taken or places[index] == HEAD or not ({index - 1, index + 1} & sourced):
+                continue
+            name = self.clauses.signature(line)
+            if name:
+                found.append((index, index + 1, Claim(kind=AUTHOR, host=None, url=None, author=name, line=line.text)))
+                return sorted(found, key=lambda item: item[:2])
         return found
 
     @staticmethod
