@@ -37,6 +37,7 @@ from aggregator.extract.attribution.model import (
     Claim,
 )
 from aggregator.extract.attribution.names import display_name, name_at, nominative
+from aggregator.extract.attribution.phrases import AUTHOR_CONJUNCTIONS, NAME_PARTICLES
 from aggregator.urls import same_site
 
 HEAD = "head"
@@ -76,6 +77,7 @@ _HOST = "host"
 _NAME = "name"
 # An author label run into the name: "VonOliver Stock".
 _GLUED_BYLINE_RE = re.compile(r"^(?:[Vv]on|[Bb]y|[Pp]ar|[Pp]or|[Dd]oor)(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])")
+_JOINING_WORDS = frozenset(word.casefold() for word in (*AUTHOR_CONJUNCTIONS, *NAME_PARTICLES))
 _COPYRIGHT_RE = re.compile(r"©|\(c\)|\bcopyright\b", re.IGNORECASE)
 
 
@@ -373,8 +375,13 @@ class ClauseReader:
             name, end = found
             name_start = part.start + after + (len(part.text[after:]) - len(rest)) + (
                 len(rest) - len(rest.lstrip(" :：-–—")))
-            if self._is_outlet(name) or any(m.start <= name_start < m.end for m in self._mentions):
+            if any(m.start <= name_start < m.end for m in self._mentions):
                 continue
+            if self._is_outlet(name):
+                # "Rubén Manso Olivar en Tech Journal": "en" read as "and" took the outlet in.
+                name = self._before_outlet(name)
+                if name is None:
+                    continue
             consumed = len(rest) - len(rest.lstrip(" :：-–—")) + end
             name_end = after + (len(part.text[after:]) - len(rest)) + consumed
             remaining = part.text[name_end:]
@@ -471,6 +478,16 @@ class ClauseReader:
                 return []
             names.append(found[0])
         return names
+
+    def _before_outlet(self, name: str) -> str | None:
+        """The person's part of a name that ran into an outlet's, if it is a name of two words or more."""
+        outlets = self.known.mentions(name)
+        if not outlets:
+            return None
+        words = name[: outlets[0].start].split()
+        while words and words[-1].casefold() in _JOINING_WORDS:
+            words.pop()
+        return " ".join(words) if len(words) >= 2 and not self.known.mentions(" ".join(words)) else None
 
     def _is_outlet(self, name: str) -> bool:
         """Whether a name starts with a known outlet's: "La Presse" after "Une chronique de", "SWR Aktuell"."""
