@@ -90,7 +90,8 @@ def read(line: str, where: str = "after", head: str = "") -> tuple[str | None, s
         # 6. Authors inside a sentence; an outlet after "published by" is no author.
         ("Cette tribune, écrite par Nathalie Roseau, a été publiée dans Le Monde.", "after",
          ("lemonde.fr", "Nathalie Roseau")),
-        ("Columna escrito por Rubén Manso Olivar en Tech Journal", "after", ("techjournal.example", "Rubén Manso Olivar")),
+        ("Columna escrito por Rubén Manso Olivar en Tech Journal", "after",
+         ("techjournal.example", "Rubén Manso Olivar")),
         ("Intervista a cura di Rita Fulco", "before", (None, "Rita Fulco")),
         ("Ein Kommentar, geschrieben von Barbara Haack", "after", (None, "Barbara Haack")),
         ("Artigo de Daniel Ribeiro Silva*", "before", (None, "Daniel Ribeiro Silva")),

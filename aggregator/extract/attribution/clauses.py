@@ -379,9 +379,10 @@ class ClauseReader:
                 continue
             if self._is_outlet(name):
                 # "Rubén Manso Olivar en Tech Journal": "en" read as "and" took the outlet in.
-                name = self._before_outlet(name)
-                if name is None:
+                person = self._before_outlet(name)
+                if person is None:
                     continue
+                name = person
             consumed = len(rest) - len(rest.lstrip(" :：-–—")) + end
             name_end = after + (len(part.text[after:]) - len(rest)) + consumed
             remaining = part.text[name_end:]
