@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 
 from aggregator.extract.attribution.clauses import ALONE, HEAD
 from aggregator.extract.attribution.credits import LineReader, line_places
-from aggregator.extract.attribution.forms import fold
+from aggregator.extract.attribution.forms import fold, tokens
+from aggregator.extract.attribution.grammar import grammar
 from aggregator.extract.attribution.known import KnownSources
 from aggregator.extract.attribution.lines import visible_lines
 from aggregator.extract.attribution.model import AUTHOR
@@ -25,6 +26,8 @@ from aggregator.extract.page import ParsedPage
 # A head line longer than this is text, not a byline or a dateline.
 MAX_HEAD_LINE_WORDS = 25
 MAX_HEAD_LINES = 20
+# A line signing the page anywhere ("by Regan", "Posted by Catherine") is this short.
+MAX_SIGNATURE_WORDS = 12
 
 MONTHS: dict[str, int] = {
     fold(name): number
@@ -112,6 +115,8 @@ def read_head(page: ParsedPage) -> Head:
     author = next((claim.author for _, _, claim in reader.read(head) if claim.kind == AUTHOR and claim.author),
                   None)
     published = next((found for line in head if not line.heading and (found := line_date(line.text))), None)
-    short = [line for line in lines if len(line.text.split()) <= MAX_HEAD_LINE_WORDS]
-    signed = frozenset(claim.author for _, _, claim in reader.read(short) if claim.kind == AUTHOR and claim.author)
+    cues = grammar().bylines
+    signing = [line for line in lines if len(line.text.split()) <= MAX_SIGNATURE_WORDS
+               and (words := tokens(line.text)) and cues.at(words, 0)]
+    signed = frozenset(claim.author for _, _, claim in reader.read(signing) if claim.kind == AUTHOR and claim.author)
     return Head(author, published, signed)

@@ -160,6 +160,8 @@ class ClauseReader:
             return []
         mentions = self.mentions(line)
         self._mentions = mentions
+        if not mentions and not self._may_name_someone(text, words, where):
+            return []
         protected = [(m.start, m.end) for m in mentions if m.end > m.start]
         protected += [(m.start, m.end) for m in find_hosts(text)]
         parts = segments(text, protected)
@@ -200,6 +202,15 @@ class ClauseReader:
             return [Claim(kind=AUTHOR, host=None, url=None, author=authors[0], line=text)]
         label = self._bare_source_label(parts)
         return [label] if label else []
+
+    def _may_name_someone(self, text: str, words: Sequence[Token], where: str) -> bool:
+        """Whether a line naming no outlet may still hold a byline or a source label (a quick test)."""
+        g = self.grammar
+        if match_label(text) or _GLUED_BYLINE_RE.match(text):
+            return True
+        if g.bylines.find(words) or g.genitive_bylines.find(words):
+            return True
+        return self.bare_names and where in (HEAD, ALONE) and len(words) <= MAX_SHORT_LINE_WORDS
 
     def credit_mentions(self, line: Line) -> list[Mention]:
         """The outlets a line names where a credit may stand, cue or not: every mention except

@@ -9,9 +9,18 @@ elsewhere ("Read the full story at ...").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from aggregator.extract.attribution.clauses import ALONE, BETWEEN, HEAD, TAIL, ClauseReader
+from aggregator.extract.attribution.clauses import (
+    ALONE,
+    BETWEEN,
+    HEAD,
+    MAX_CREDIT_LINE_WORDS,
+    MAX_OPENING_WORDS,
+    TAIL,
+    ClauseReader,
+)
 from aggregator.extract.attribution.known import KnownSources
 from aggregator.extract.attribution.labels import match_label
 from aggregator.extract.attribution.lines import Line
@@ -26,6 +35,14 @@ MAX_CONTINUATION_WORDS = 12
 def is_long(line: Line) -> bool:
     """Whether a line is a paragraph of article text rather than a credit, a byline or a caption."""
     return len(line.text.split()) > MAX_SHORT_LINE_WORDS
+
+
+def _opening(line: Line) -> Line:
+    """A long line as the clause reader reads it: its opening only (a dateline, "OUTLET: ...")."""
+    words = list(re.finditer(r"\S+", line.text))
+    if len(words) <= MAX_CREDIT_LINE_WORDS:
+        return line
+    return Line(text=line.text[: words[MAX_OPENING_WORDS - 1].end()], links=line.links, heading=line.heading)
 
 
 def line_places(lines: Sequence[Line]) -> list[str]:
@@ -54,7 +71,10 @@ class LineReader:
         index = 0
         while index < len(lines):
             line = lines[index]
-            claims = self.clauses.read(line, places[index], heading=line.heading)
+            if places[index] == BETWEEN and is_long(line):
+                index += 1  # a paragraph of the article's text
+                continue
+            claims = self.clauses.read(_opening(line), places[index], heading=line.heading)
             end = index + 1
             if not claims and index + 1 < len(lines) and self._is_bare_label(line):
                 following = lines[index + 1]

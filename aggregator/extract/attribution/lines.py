@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import html as lxml_html
 
@@ -168,7 +169,22 @@ def _merge_split_entities(lines: Iterable[Line]) -> list[Line]:
 
 
 def visible_lines(document: lxml_html.HtmlElement) -> list[Line]:
-    """The page's visible lines in document order, chrome left out, split entities repaired."""
+    """The page's visible lines in document order, chrome left out, split entities repaired.
+
+    The lines of the last tree read are kept: a page's content, head and attribution readers all
+    ask for the lines of the same tree in a row.
+    """
+    if _LAST[0] is document:
+        return list(_LAST[1])
+    lines = _read_lines(document)
+    _LAST[:] = [document, lines]
+    return list(lines)
+
+
+_LAST: list[Any] = [None, []]
+
+
+def _read_lines(document: lxml_html.HtmlElement) -> list[Line]:
     collector = _LineCollector()
     root = document.find("body")
     if root is None:
