@@ -142,3 +142,9 @@ def test_an_unmatched_copy_keeps_its_own_claims() -> None:
     row = {r["id"]: r for r in decide(batch).rows}[9]
     assert (row["article_id"], row["claimed_source_host"], row["claimed_author"]) == (
         None, "islandnews.example", "Kim Larsen")
+
+
+def test_the_source_s_own_boilerplate_pasted_with_the_copy_credits_it() -> None:
+    credit = "Island News is a nonprofit newsroom that covers the islands. Sign up for our newsletter."
+    found = verify_credit(positions(copy_page(credit)), page_url=COPY_URL, origin=ORIGIN).source
+    assert found is not None and found.text == "Island News"

@@ -220,7 +220,7 @@ class ClauseReader:
         self._text = text
         g = self.grammar
         words = tokens(text)
-        if not words or g.asides.at(words, 0) or g.promos.find(words):
+        if not words or g.asides.at(words, 0):
             return []
         mentions = self.mentions(line)
         self._mentions = mentions
@@ -228,6 +228,9 @@ class ClauseReader:
         protected += [(m.start, m.end) for m in find_hosts(text)]
         parts = segments(text, protected)
         blocked = self._image_segments(parts)
+        # "OUTLET is a nonprofit newsroom ... Sign up to receive our stories": the source's own
+        # boilerplate credits it; only the sentence that is a plug is left out.
+        blocked |= {index for index, part in enumerate(parts) if g.promos.find(part.words)}
         found = []
         for mention in mentions:
             index = self._segment_of(parts, mention)
