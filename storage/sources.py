@@ -50,8 +50,14 @@ def upsert_source(
     sitemap_urls: list[str],
     aliases: list[str] | None = None,
 ) -> int:
-    """Create the source of `host`, or update it in place. Returns its id."""
+    """Create the source of `host`, or update it in place. Returns its id.
+
+    `aliases` None leaves a source's aliases as they are (a new source gets none).
+    """
     now = utcnow()
+    update = ["name", "home_url", "role", "language", "sitemap_urls", "updated_at"]
+    if aliases is not None:
+        update.append("aliases")
     return int(
         upsert(
             session,
@@ -69,7 +75,7 @@ def upsert_source(
                 "updated_at": now,
             },
             conflict=["host"],
-            update=["name", "home_url", "role", "language", "sitemap_urls", "aliases", "updated_at"],
+            update=update,
         )
     )
 

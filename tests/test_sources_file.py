@@ -109,3 +109,25 @@ def test_commands_refuse_an_empty_database(tmp_path: Path) -> None:
     result = run_cli("sources", "list", env=env, check=False)
     assert result.returncode == 1
     assert "aggregator db upgrade" in result.stderr
+
+
+def test_an_import_that_says_nothing_of_aliases_keeps_them(tmp_path: Path, database_url: str) -> None:
+    from aggregator.sources.file import SourceSpec
+    from aggregator.sources.importer import import_sources
+
+    env = cli_env(database_url)
+    run_cli("db", "upgrade", env=env)
+    good = tmp_path / "sources.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    run_cli("sources", "import", str(good), env=env)
+    # What an OPML import or `sources add` gives: no word of aliases.
+    import_sources(database_url, [SourceSpec(name="USEO blog", home="http://blog.useo.net/", host="blog.useo.net",
+                                             role="partner")])
+    listed = run_cli("sources", "list", "--format", "jsonl", env=env).stdout.splitlines()
+    assert '"name": "USEO blog", "aliases": ["USEO", "Blog USEO"]' in listed[0]
+    # A sources file is the whole description: without the field, a source has no aliases.
+    good.write_text(GOOD.replace("    aliases: [USEO,  \"Blog  USEO\", \"le blog d'useo\"]  # optional\n", ""),
+                    encoding="utf-8")
+    run_cli("sources", "import", str(good), env=env)
+    listed = run_cli("sources", "list", "--format", "jsonl", env=env).stdout.splitlines()
+    assert '"aliases": []' in listed[0]

@@ -37,7 +37,9 @@ class SourceSpec:
     host: str
     role: str
     language: str | None = None
-    aliases: tuple[str, ...] = field(default_factory=tuple)
+    aliases: tuple[str, ...] | None = None
+    """Other names of the source; None when the input says nothing of them (OPML, `sources add`),
+    so an import keeps the ones a sources file gave."""
     feeds: tuple[str, ...] = field(default_factory=tuple)
     sitemaps: tuple[str, ...] = field(default_factory=tuple)
 
