@@ -376,7 +376,7 @@ class ClauseReader:
             after = words[position + length - 1].end - part.start
             rest = part.text[after:]
             colon = bool(_COLON_AFTER_RE.match(rest))
-            rest, skipped = self._skip_roles(rest)
+            rest = self._skip_roles(rest)
             single_word_cue = length == 1 and not colon
             found = name_at(rest.lstrip(" :：-–—"), strict=not colon,
                             min_words=2 if position > 0 or genitive else 1)
@@ -407,7 +407,6 @@ class ClauseReader:
             if genitive:
                 name = nominative(name, GENITIVE_BYLINES[words[position + length - 1].key])
             end_word = next((i for i, w in enumerate(words) if w.start >= part.start + name_end), len(words))
-            del skipped
             return _Byline(display_name(name), index, end_word)
         return None
 
@@ -429,7 +428,7 @@ class ClauseReader:
         return bool(g.pieces.ending_at(words, position) or g.roles.ending_at(words, position)
                     or g.outlet_nouns.ending_at(words, position))
 
-    def _skip_roles(self, text: str) -> tuple[str, int]:
+    def _skip_roles(self, text: str) -> str:
         """`text` without the role words opening it ("el profesor-investigador, Ignacio ...")."""
         g = self.grammar
         skipped = 0
@@ -442,7 +441,7 @@ class ClauseReader:
                 break
             text = text[words[length - 1].end :].lstrip(" ,.:")
             skipped += length
-        return text, skipped
+        return text
 
     def _bare_name(self, parts: Sequence[Segment], blocked: set[int]) -> _Byline | None:
         """A line of the head that is a person's name, alone or with a role, an affiliation or a
@@ -459,7 +458,7 @@ class ClauseReader:
                 continue
             if (part.before not in ("", "\n", "|", "–", "—", "-") and index) or part.after == "/":
                 continue  # "NAME / AGENCY" is a photographer's credit
-            text, _skipped = self._skip_roles(part.text)
+            text = self._skip_roles(part.text)
             offset = len(part.text) - len(text)
             names = self._affiliated_names(text)
             found = name_at(text, strict=True, min_words=2)
