@@ -123,14 +123,15 @@ def sources_list(
     database_url: Database = "",
     output_format: Annotated[str, typer.Option("--format", help="table or jsonl")] = "table",
 ) -> None:
-    """List the sources with their role, language and feeds."""
+    """List the sources with their role, language, names (and aliases) and feeds."""
     from storage.engine import session_scope
     from storage.feeds import feeds_of
     from storage.sources import list_sources
 
     with session_scope(database_url) as session:
         rows: list[dict[str, Any]] = [
-            {"host": s.host, "name": s.name, "role": s.role, "language": s.language, "home": s.home_url,
+            {"host": s.host, "name": s.name, "aliases": list(s.aliases or []), "role": s.role,
+             "language": s.language, "home": s.home_url,
              "feeds": [f.url for f in feeds_of(session, s.id)], "sitemaps": list(s.sitemap_urls or [])}
             for s in list_sources(session)
         ]
@@ -146,7 +147,8 @@ def sources_list(
     width = max(len(r["host"]) for r in rows)
     for r in rows:
         feeds = ", ".join(r["feeds"]) or "(no feed: sitemaps and listing pages)"
-        typer.echo(f"{r['host']:<{width}}  {r['role']:<11}  {r['language'] or '-':<5}  {r['name']}  feeds: {feeds}")
+        names = " / ".join([r["name"], *r["aliases"]])
+        typer.echo(f"{r['host']:<{width}}  {r['role']:<11}  {r['language'] or '-':<5}  {names}  feeds: {feeds}")
 
 
 @sources_app.command("add")

@@ -15,8 +15,7 @@ from typing import Any
 from aggregator.crawl.fetch import FetchError, RobotsRules, fetch
 from aggregator.extract import decode_html
 from aggregator.extract.content import extract_page
-from aggregator.match.graph import copy_record, explain_match
-from aggregator.match.verdicts import attribution_verdict
+from aggregator.match.graph import explain_match
 from aggregator.settings import Settings
 from aggregator.urls import (
     InvalidURLError,
@@ -36,7 +35,6 @@ from storage.republications import (
     article_for_url,
     article_summary,
     republication_for_url,
-    republications_of,
 )
 from storage.sources import sources_by_host
 
@@ -57,6 +55,8 @@ class Explanation:
     match: dict[str, Any] | None = None
     candidates: list[dict[str, Any]] = field(default_factory=list)
     verdict: dict[str, Any] | None = None
+    credits: dict[str, Any] | None = None
+    """What verification found of the original's source and author in the copy's credit positions."""
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -145,7 +145,8 @@ def explain(database_url: str, url: str, *, fetch: bool = True, settings: Settin
             "source_url": republication.claimed_source_url,
             "author": republication.claimed_author,
         }
-        decision = explain_match(session, republication)
+        explained = explain_match(session, republication)
+        decision = explained.decision
         result.candidates = [
             {
                 "article": _article(session, c.article_id),
@@ -172,11 +173,28 @@ def explain(database_url: str, url: str, *, fetch: bool = True, settings: Settin
             "containment": republication.containment,
             "coverage": republication.coverage,
         }
-        origin_site = result.article["site"] if result.article else ""
-        others = [copy_record(r).facts for r in republications_of(session, [republication.article_id])]
-        verdict = attribution_verdict(origin_site, copy_record(republication).facts, others)
-        result.verdict = {"attribution": republication.attribution, "via": republication.via, "reason": verdict.reason}
+        verdict = explained.verdict
+        result.verdict = {
+            "attribution": republication.attribution,
+            "via": republication.via,
+            "reason": verdict.reason if verdict else "",
+            "decided_by": republication.attribution_evidence or (dict(verdict.evidence) if verdict and
+                                                                 verdict.evidence else None),
+        }
+        if explained.credits is not None:
+            verification = explained.credits.verification
+            result.credits = {
+                "source": verification.source.as_dict() if verification.source else None,
+                "author": verification.author.as_dict() if verification.author else None,
+            }
     return result
+
+
+def _mention(found: dict[str, Any]) -> str:
+    """One mention as `explain` shows it: how it was recognised, the words, and the line they stand in."""
+    where = found.get("where")
+    place = f"{where} line" if where and where != "page" else "line"
+    return f"{found.get('how')} {found.get('text')!r} in the {place} {found.get('line')!r}"
 
 
 def render(explanation: Explanation) -> str:
@@ -219,12 +237,20 @@ def render(explanation: Explanation) -> str:
         lines.append(
             f"match:      {e.match['kind']} (containment {e.match['containment']}, coverage {e.match['coverage']})"
         )
+    if e.credits is not None:
+        lines.append("credits of the original found on the page:")
+        for what in ("source", "author"):
+            found = e.credits.get(what)
+            lines.append(f"  - {what}: " + (_mention(found) if found else "not found"))
     if e.verdict:
         lines.append(
             f"verdict:    {e.verdict['attribution']}"
             + (f" via {display_url(e.verdict['via'])}" if e.verdict["via"] else "")
             + f": {e.verdict['reason']}"
         )
+        decided = e.verdict.get("decided_by")
+        if decided:
+            lines.append(f"decided by: {decided.get('decided_by', 'claim')}: {_mention(decided)}")
     for note in e.notes:
         lines.append(f"note:       {note}")
     return "\n".join(lines)

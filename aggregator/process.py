@@ -31,13 +31,14 @@ from w3lib.url import safe_url_string
 from aggregator.extract import PageReading, article_text, decode_html, read_page, warm_up
 from aggregator.extract.attribution import Attribution, strip_attribution
 from aggregator.match.boilerplate import paragraph_keys
-from aggregator.match.fingerprints import index_fingerprints, query_fingerprints, text_hash, words
+from aggregator.match.fingerprints import article_fingerprints, lookup_fingerprints, text_hash
 from aggregator.match.graph import (
     requeue_after_original_changed,
     requeue_after_site_paragraphs_changed,
     resolve_pending,
 )
 from aggregator.match.keys import copy_keys
+from aggregator.textutil import split_paragraphs
 from aggregator.urls import declared_canonical, host_of, normalise_url, same_site, try_normalise_url, url_match_key
 from storage.articles import add_alias, upsert_article
 from storage.boilerplate import replace_site_paragraphs
@@ -135,12 +136,12 @@ def derive(reading: PageReading, *, partner: bool, url: str, addresses: Sequence
         text = article_text(reading)
         canonical = declared_canonical(url, extracted.canonical_url, extracted.og_url) or normalise_url(url)
         aliases = tuple((alias, url_match_key(alias)) for alias in sorted(_aliases(canonical, [url, *addresses])))
-        return ProcessedPage(reading, text, text_hash(text), index_fingerprints(words(text)), canonical,
+        return ProcessedPage(reading, text, text_hash(text), article_fingerprints(split_paragraphs(text)), canonical,
                              url_match_key(canonical), aliases)
     address = normalise_url(url)
     copy_hash = text_hash(strip_attribution(extracted.text, attribution))
     claims = [attribution.source_url, *(claim.url for claim in attribution.claims)]
-    lookups = query_fingerprints(words(extracted.text))
+    lookups = lookup_fingerprints(extracted.paragraphs)
     lookups += copy_keys(site=host_of(address), text_hash=copy_hash, claim_urls=claims)
     return ProcessedPage(reading, extracted.text, copy_hash, sorted(set(lookups)), address, url_match_key(address),
                          paragraph_keys=paragraph_keys(extracted.paragraphs))
@@ -171,6 +172,26 @@ def entry_hints(entries: list[FeedEntry]) -> dict[str, Any]:
             if hints.get(name) is None and getattr(entry, name):
                 hints[name] = getattr(entry, name)
     return hints
+
+
+def known_names(sources: Iterable[Source]) -> dict[str, str]:
+    """Every name a source is known by (its name and its aliases), mapped to its host."""
+    known: dict[str, str] = {}
+    for source in sorted(sources, key=lambda s: s.id):
+        for name in (source.name, *(source.aliases or ())):
+            if name:
+                known.setdefault(name, source.host)
+    return known
+
+
+def credit_evidence(attribution: Attribution) -> dict[str, Any]:
+    """What matching needs to verify a page's credits once it knows the original: the page's own
+    resolved claim and its credit positions."""
+    return {
+        "claimed": {"source_host": attribution.source_host, "source_url": attribution.source_url,
+                    "author": attribution.author},
+        "positions": list(attribution.positions),
+    }
 
 
 def _worker_count(jobs: int) -> int:
@@ -212,6 +233,7 @@ def _store_republication(session: Session, page: Page, source: Source | None, pr
         text_hash=processed.text_hash, claims=claims_as_data(attribution),
         credit_lines=sorted(attribution.credit_lines), claimed_source_host=attribution.source_host,
         claimed_source_url=attribution.source_url, claimed_author=attribution.author,
+        credit_evidence=credit_evidence(attribution),
     )
     replace_republication_fingerprints(session, republication_id=republication_id, hashes=processed.fingerprints)
     if source is not None:
@@ -288,7 +310,7 @@ class PageProcessor:
         self.in_flight: deque[_Batch] = deque()
         with session_scope(database_url) as session:
             self.sources = {s.id: s for s in load_sources_by_host(session).values()}
-        self.known = {s.name: s.host for s in self.sources.values()}
+        self.known = known_names(self.sources.values())
 
     def close(self) -> None:
         """Stop the worker processes."""

@@ -464,7 +464,7 @@ def verify(session: Session, doc: Doc, ids: Sequence[int]) -> tuple[int, str] | 
     for article_id in ids:
         if article_id not in originals:
             continue
-        title, body, _site = originals[article_id]
+        title, body = originals[article_id]["title"], originals[article_id]["text"]
         comparison = compare(doc.paragraphs, split_paragraphs(body), copy_title=doc.title, original_title=title)
         if is_match(comparison, strong_evidence=False):
             return article_id, comparison.kind

@@ -1,6 +1,6 @@
 """`make bench`: every benchmark of the project, one after the other, at its documented size.
 
-    python -m bench.run [--quick] [--only extraction,processing,feeds,repoll,matching,api,crawl,dead_links]
+    python -m bench.run [--quick] [--only extraction,metadata,processing,feeds,repoll,matching,api,crawl,dead_links]
 
 --quick runs each at a small size (a smoke test of the benchmarks themselves); the figures in
 docs/benchmarks.md come from full runs. Results are printed; each benchmark's own --help says
@@ -13,10 +13,11 @@ import argparse
 import time
 from collections.abc import Callable
 
-from bench import api, crawl, dead_links, extraction, feeds, matching, processing, repoll
+from bench import api, crawl, dead_links, extraction, extraction_metadata, feeds, matching, processing, repoll
 
 FULL: dict[str, tuple[Callable[[list[str]], object], list[str]]] = {
     "extraction": (extraction.main, []),
+    "metadata": (extraction_metadata.main, []),
     "processing": (processing.main, []),
     "feeds": (feeds.main, ["--rounds", "5", "--steps"]),
     "repoll": (repoll.main, ["--feeds", "10000", "--hosts", "100"]),
@@ -27,6 +28,7 @@ FULL: dict[str, tuple[Callable[[list[str]], object], list[str]]] = {
 }
 QUICK: dict[str, list[str]] = {
     "extraction": [],
+    "metadata": [],
     "processing": ["--rounds", "2"],
     "feeds": ["--rounds", "1"],
     "repoll": ["--feeds", "200", "--hosts", "10"],

@@ -82,6 +82,12 @@ class Republication(Base):
     claimed_source_host: Mapped[str | None] = mapped_column(String(255))
     claimed_source_url: Mapped[str | None] = mapped_column(Text)
     claimed_author: Mapped[str | None] = mapped_column(Text)
+    credit_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """What processing kept for verification: the page's own resolved claim (`claimed`: source_host,
+    source_url, author) and its credit positions (`positions`). The claimed_* columns hold the
+    final claim, which matching refines once it knows the original."""
+    attribution_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The mention that decided the verdict (what, how, text, line, where), when one did."""
     kind: Mapped[str | None] = mapped_column(String(16))
     attribution: Mapped[str | None] = mapped_column(String(16))
     via: Mapped[str | None] = mapped_column(Text)

@@ -40,19 +40,22 @@ def upsert_republication(
     claimed_source_host: str | None,
     claimed_source_url: str | None,
     claimed_author: str | None,
+    credit_evidence: dict[str, Any] | None = None,
 ) -> int:
     """Store what a republisher's page says; it waits for matching (matched_at cleared).
 
     `match_text` is the page's whole extracted text; the clean text readers see is matching's
     to write. The current match, if any, is kept until matching decides again, so readers never
-    see a republication vanish between two runs.
+    see a republication vanish between two runs. `credit_evidence` is what matching needs to verify
+    the page's credits (its own claim and its credit positions).
     """
     values: dict[str, Any] = {
         "page_id": page_id, "source_id": source_id, "url": url, "url_key": url_key, "site": site,
         "title": title, "author": author, "published": published, "language": language,
         "match_text": match_text, "text_hash": text_hash, "claims": claims, "credit_lines": credit_lines,
         "claimed_source_host": claimed_source_host, "claimed_source_url": claimed_source_url,
-        "claimed_author": claimed_author, "first_seen": utcnow(), "matched_at": None,
+        "claimed_author": claimed_author, "credit_evidence": credit_evidence, "first_seen": utcnow(),
+        "matched_at": None,
     }
     update_cols = [c for c in values if c != "first_seen"]
     return int(upsert(session, Republication.__table__, values, conflict=["url"], update=update_cols))  # type: ignore[arg-type]
@@ -127,17 +130,23 @@ def article_for_url(session: Session, *, url: str, url_key: str) -> int | None:
     return found
 
 
-def article_texts(session: Session, ids: Iterable[int]) -> dict[int, tuple[str | None, str, str]]:
-    """(title, text, source host) of each article of `ids`."""
+def article_texts(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """What matching compares and verifies of each article of `ids`: its title, text, url and
+    author, and its source's host, name and aliases."""
     wanted = sorted(set(ids))
-    found: dict[int, tuple[str | None, str, str]] = {}
+    found: dict[int, dict[str, Any]] = {}
     for start in range(0, len(wanted), _CHUNK):
         stmt = (
-            select(Article.id, Article.title, Article.text, Source.host)
+            select(Article.id, Article.title, Article.text, Article.url, Article.author, Source.host, Source.name,
+                   Source.aliases)
             .join(Source, Source.id == Article.source_id)
             .where(Article.id.in_(wanted[start : start + _CHUNK]))
         )
-        found.update({row.id: (row.title, row.text, row.host) for row in session.execute(stmt)})
+        found.update({
+            row.id: {"title": row.title, "text": row.text, "url": row.url, "author": row.author, "host": row.host,
+                     "name": row.name, "aliases": list(row.aliases or [])}
+            for row in session.execute(stmt)
+        })
     return found
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Integer, String, Text, select
+from sqlalchemy import JSON, CheckConstraint, Integer, String, Text, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, UTCDateTime, utcnow
@@ -32,6 +32,8 @@ class Source(Base):
     role: Mapped[str] = mapped_column(String(16))
     language: Mapped[str | None] = mapped_column(String(16))
     sitemap_urls: Mapped[list[str]] = mapped_column(JSON, default=list)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    """Other names the source is known by, besides `name` (recognised in credit lines)."""
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -46,9 +48,16 @@ def upsert_source(
     role: str,
     language: str | None,
     sitemap_urls: list[str],
+    aliases: list[str] | None = None,
 ) -> int:
-    """Create the source of `host`, or update it in place. Returns its id."""
+    """Create the source of `host`, or update it in place. Returns its id.
+
+    `aliases` None leaves a source's aliases as they are (a new source gets none).
+    """
     now = utcnow()
+    update = ["name", "home_url", "role", "language", "sitemap_urls", "updated_at"]
+    if aliases is not None:
+        update.append("aliases")
     return int(
         upsert(
             session,
@@ -60,12 +69,13 @@ def upsert_source(
                 "role": role,
                 "language": language,
                 "sitemap_urls": sitemap_urls,
+                "aliases": list(aliases or []),
                 "settings": {},
                 "created_at": now,
                 "updated_at": now,
             },
             conflict=["host"],
-            update=["name", "home_url", "role", "language", "sitemap_urls", "updated_at"],
+            update=update,
         )
     )
 

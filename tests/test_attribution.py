@@ -69,7 +69,8 @@ CASES = [
         "Jane Doe",
     ),
     case("en-byline-head", page(before="<p class='byline'>By Jane Doe</p>"), None, "Jane Doe"),
-    case("en-byline-uppercase", page(before="<p>BY JANE DOE</p>"), None, "JANE DOE"),
+    # Names are given in their usual case: capitals or lower case as written are capitalised.
+    case("en-byline-uppercase", page(before="<p>BY JANE DOE</p>"), None, "Jane Doe"),
     case("en-byline-with-role", page(before="<p>By Jane Doe, Staff Writer</p>"), None, "Jane Doe"),
     case(
         "en-byline-two-authors",
@@ -78,7 +79,7 @@ CASES = [
         "Jane Doe and John Smith",
     ),
     case("en-written-by", page(after="<p>Written by John Smith</p>"), None, "John Smith"),
-    case("en-author-colon-lowercase", page(after="<p>Author: jane doe</p>"), None, "jane doe"),
+    case("en-author-colon-lowercase", page(after="<p>Author: jane doe</p>"), None, "Jane Doe"),
     case(
         "en-originally-published-at",
         page(after="<p>Originally published at origin.example.org</p>"),
@@ -215,7 +216,7 @@ CASES = [
         "fr-source-par-tail",
         page(after="<p>SOURCE : blog.useo.net</p><p>PAR: alexis mouthon</p>"),
         "blog.useo.net",
-        "alexis mouthon",
+        "Alexis Mouthon",
     ),
     case("fr-lire-la-suite", page(article="<p>Lire la suite sur: blog.exemple.fr</p>"), "blog.exemple.fr"),
     case(
@@ -275,7 +276,7 @@ CASES = [
             after="<p>SOURCE : blog.useo.net</p><p>PAR: alexis mouthon</p><p>DIRIGÉE PAR: Jérémy Dumont</p>"
         ),
         "blog.useo.net",
-        "alexis mouthon",
+        "Alexis Mouthon",
     ),
     case("fr-trap-une-initiative-de", page(after="<p>UNE INITIATIVE DE: POURQUOI TU COURS?</p>"), None),
     case(
@@ -652,7 +653,7 @@ CASES = [
     case("layout-byline-updated", page(before="<p>By Umair Irfan Updated Nov 13, 2019</p>"), None,
          "Umair Irfan"),
     case("layout-byline-list", page(before="<p>By LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKER</p>"),
-         None, "LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKER"),
+         None, "Lisa Mascaro, Mary Clare Jalonick and Eric Tucker"),
     case("layout-byline-camel-surname", page(before="<p>By Bryan DeArdo</p>"), None, "Bryan DeArdo"),
     case("layout-read-more-separated-follow-link",
          page(after="<p><a href='/author/x'>Read more from this author</a> | "
@@ -799,7 +800,7 @@ def test_psst_page_fixture() -> None:
     html = (FIXTURES_DIR / "attribution" / "psst-republication.html").read_text(encoding="utf-8")
     attribution = parse_attribution(html, PSST_URL, known_sources={"Le blog d'USEO": "blog.useo.net"})
     assert attribution.source_host == "blog.useo.net"
-    assert attribution.author == "alexis mouthon"
+    assert attribution.author == "Alexis Mouthon"
     assert {claim.kind for claim in attribution.claims} == {"read_more", "source", "author"}
     assert "ACCÈS DIRECT A LA PLATEFORME: PSST.FR" in attribution.credit_lines
 

@@ -124,3 +124,115 @@ def test_non_articles_are_recognised(html: str) -> None:
 )
 def test_parse_datetime(value: object, expected: datetime | None) -> None:
     assert parse_datetime(value) == expected
+
+
+# --- Metadata that holds on real pages: one case per kind of failure seen on real pages -----------------
+
+
+def _article(body: str, *, head: str = "", lang: str = "en") -> str:
+    return f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+def test_old_br_page_byline_gives_author_and_own_date() -> None:
+    # "Von NAME, DATE" between <br>s, and a later date in the text: the byline's date is the page's.
+    html = _article(
+        "<table><tr><td><font size='2'><b>Neue Brücke eröffnet</b><br><br>Von Hans Müller, 12.03.2019<br><br>"
+        + "<br><br>".join(PARAS_DE) + " Ein Fest am 15.04.2020 soll die Eröffnung feiern.</font></td></tr></table>",
+        lang="de",
+    )
+    e = extract_page(html, "http://stadtblatt.example/artikel/9.html")
+    assert e.author == "Hans Müller"
+    assert e.published is not None and e.published.date().isoformat() == "2019-03-12"
+
+
+@pytest.mark.parametrize(
+    ("meta_author", "expected"),
+    [
+        ("FAIL", "Kim Larsen"),
+        ("Username", "Kim Larsen"),
+        ("admin", "Kim Larsen"),
+        ("jdadmin", "Kim Larsen"),
+        ("By TOM KRISHER, AP Auto Writer", "Tom Krisher"),
+        ("Louis Jacobson on Monday", "Louis Jacobson"),
+        ("Reuters", "Kim Larsen"),
+    ],
+)
+def test_author_field_that_names_no_person_makes_way(meta_author: str, expected: str) -> None:
+    html = _article(
+        "<article><h1>Ferry timetable approved</h1><p class='byline'>By Kim Larsen</p>"
+        + "".join(f"<p>{p}</p>" for p in PARAS_EN) + "</article>",
+        head=f"<meta name='author' content='{meta_author}'>",
+    )
+    assert extract_page(html, "http://x.example/a").author == expected
+
+
+def test_organisation_author_in_json_ld_is_no_author() -> None:
+    html = _article(
+        "<article><h1>Ferry timetable approved</h1>" + "".join(f"<p>{p}</p>" for p in PARAS_EN) + "</article>",
+        head='<script type="application/ld+json">{"@type":"NewsArticle","headline":"Ferry timetable approved",'
+             '"author":{"@type":"Organization","name":"Island News"}}</script>',
+    )
+    assert extract_page(html, "http://x.example/a").author is None
+
+
+def test_vcard_in_an_infobox_is_not_the_author() -> None:
+    html = _article(
+        "<article><h1>Kim Larsen</h1><table class='infobox vcard'><tr><th class='fn'>Kim Larsen</th></tr>"
+        "<tr><td>Born 1970</td></tr></table>" + "".join(f"<p>{p}</p>" for p in PARAS_EN) + "</article>"
+    )
+    assert extract_page(html, "http://x.example/wiki/Kim_Larsen").author is None
+
+
+def test_text_after_the_last_element_and_after_a_comment_is_kept() -> None:
+    html = _article(
+        f"<p>{PARAS_EN[0]}</p><p>{PARAS_EN[1][:40]}<!-- an editor's note -->{PARAS_EN[1][40:]}</p>{PARAS_EN[2]}"
+    )
+    e = extract_page(html, "http://x.example/a")
+    assert PARAS_EN[1] in e.text
+    assert PARAS_EN[2] in e.text
+
+
+def test_json_ld_headline_cut_short_loses_to_the_full_title() -> None:
+    html = _article(
+        "<article><h1>Ferry timetable approved after three months of consultation</h1>"
+        + "".join(f"<p>{p}</p>" for p in PARAS_EN) + "</article>",
+        head='<meta property="og:title" content="Ferry timetable approved after three months of consultation">'
+             '<script type="application/ld+json">{"@type":"NewsArticle","headline":"Ferry timetable approved…"}'
+             "</script>",
+    )
+    title = extract_page(html, "http://x.example/a").title
+    assert title == "Ferry timetable approved after three months of consultation"
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "expected"),
+    [
+        ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore "
+         "et dolore magna aliqua. " * 8, "en", "en"),  # placeholder text keeps the declared language
+        ("Die Stadtbibliothek verlängert ihre Öffnungszeiten bis zweiundzwanzig Uhr. " * 3, "fr", "fr"),  # short
+        (" ".join(PARAS_DE) * 3, "en", "de"),  # much text, surely another language: the text wins
+        (" ".join(PARAS_DE), None, "de"),  # nothing declared: detected
+    ],
+)
+def test_declared_language_stands_unless_much_text_says_otherwise(
+    text: str, declared: str | None, expected: str
+) -> None:
+    lang = f" lang='{declared}'" if declared else ""
+    html = f"<html{lang}><head><title>t</title></head><body><article><p>{text}</p></article></body></html>"
+    assert extract_page(html, "http://x.example/a").language == expected
+
+
+def test_utc_timestamp_is_shown_on_the_page_s_own_day() -> None:
+    # The page says 18 November (its URL, its visible date); its metadata gives a UTC instant on the 19th.
+    html = _article(
+        "<article><h1>Ferry timetable approved</h1><p>Published November 18, 2019</p>"
+        + "".join(f"<p>{p}</p>" for p in PARAS_EN) + "</article>",
+        head="<meta property='article:published_time' content='2019-11-19T04:58:46Z'>",
+    )
+    e = extract_page(html, "http://x.example/2019/11/18/ferry/")
+    assert e.published == datetime(2019, 11, 19, 4, 58, 46, tzinfo=UTC)  # the same instant
+    assert e.published is not None and e.published.date().isoformat() == "2019-11-18"
+
+
+def test_placeholder_dates_are_no_dates() -> None:
+    assert parse_datetime("0001-01-01T00:00:00") is None

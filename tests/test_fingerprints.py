@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 from aggregator.match.fingerprints import (
     DEFAULT_SCHEME,
     FingerprintScheme,
+    article_fingerprints,
     containment,
     index_fingerprints,
+    lookup_fingerprints,
     normalise,
     query_fingerprints,
     resemblance,
@@ -190,3 +192,23 @@ def test_scheme_validation() -> None:
         FingerprintScheme(lead_rate=0)
     with pytest.raises(ValueError):
         FingerprintScheme(lead_shingles=100, query_lead_shingles=50)
+
+
+def test_a_short_original_is_found_by_an_excerpt_of_its_first_paragraph() -> None:
+    # Three short paragraphs: the excerpt's dozen shingles often include no sampled one, but the
+    # short original also keeps its paragraphs' keys, which the excerpt looks up.
+    rng = random.Random(11)
+    missed = 0
+    for _ in range(200):
+        paragraphs = [" ".join(_text(rng, rng.randint(12, 20))) for _ in range(3)]
+        stored = set(article_fingerprints(paragraphs))
+        excerpt = lookup_fingerprints(["Welcome to the digest", paragraphs[0], "Read more at the source"])
+        missed += not stored & set(excerpt)
+    assert missed == 0
+
+
+def test_long_originals_keep_no_paragraph_keys() -> None:
+    rng = random.Random(12)
+    paragraphs = [" ".join(_text(rng, 80)) for _ in range(5)]
+    tokens = [w for p in paragraphs for w in words(p)]
+    assert article_fingerprints(paragraphs) == index_fingerprints(tokens)

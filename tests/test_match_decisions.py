@@ -147,7 +147,11 @@ def test_decide_rejudges_the_other_copies_of_an_article() -> None:
     batch = MatchBatch(pending=[copy(21, TEXT)], candidates={21: [1]}, named={21: frozenset()},
                        originals=ORIGINALS, others=[earlier])
     rows = {row["id"]: row for row in decide(batch).rows}
-    assert rows[20] == {"id": 20, "attribution": INTERMEDIARY, "via": "http://copy.example/21"}
+    assert rows[20] == {"id": 20, "attribution": INTERMEDIARY, "via": "http://copy.example/21",
+                        "claimed_source_host": "copy.example", "claimed_source_url": None, "claimed_author": None,
+                        "attribution_evidence": {"decided_by": "claim", "what": "source", "how": "claim",
+                                                 "text": "copy.example", "line": "(structured data)",
+                                                 "where": "page"}}
     assert rows[21]["attribution"] == MISSING
 
 

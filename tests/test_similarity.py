@@ -210,3 +210,32 @@ def test_a_long_first_paragraph_left_out_is_not_a_byline() -> None:
     c = compare([ORIGINAL[1]], ORIGINAL)
     assert not c.leading_part
     assert not is_match(c, strong_evidence=True)
+
+
+SHORT_ORIGINAL = [
+    "The town council approved a new bicycle lane on Main Street on Monday evening.",
+    "Work starts in April and should last six weeks, the mayor said.",
+    "Shop owners worry about parking during the works.",
+]
+SITE_LINES = ["Welcome to the Daily Digest", "Read more at the source", "Subscribe to our weekly newsletter today!"]
+
+
+@pytest.mark.parametrize(
+    ("copy", "kind"),
+    [
+        ([SITE_LINES[0], *SHORT_ORIGINAL, *SITE_LINES[1:]], "full"),
+        ([SITE_LINES[0], SHORT_ORIGINAL[0], *SITE_LINES[1:]], "excerpt"),
+        ([*SHORT_ORIGINAL[:2], SITE_LINES[1]], "excerpt"),
+    ],
+)
+def test_copies_and_excerpts_of_a_short_original_match(copy: list[str], kind: str) -> None:
+    c = compare(copy, SHORT_ORIGINAL)
+    assert c.kind == kind
+    assert is_match(c, strong_evidence=False)
+
+
+def test_a_short_original_quoted_in_another_article_stays_apart() -> None:
+    own = article(7, n_paragraphs=3)
+    c = compare([own[0], f"« {SHORT_ORIGINAL[0]} »", *own[1:]], SHORT_ORIGINAL, copy_title="Bicycle lane",
+                original_title="Bicycle lane")
+    assert not is_match(c, strong_evidence=True)

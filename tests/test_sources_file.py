@@ -15,6 +15,7 @@ sources:
     home: http://blog.useo.net/
     role: partner                 # partner (publishes originals) | republisher
     language: fr                  # optional
+    aliases: [USEO,  "Blog  USEO", "le blog d'useo"]  # optional
     feeds: [http://blog.useo.net/feed/]          # optional
     sitemaps: [http://blog.useo.net/sitemap.xml] # optional
   - name: Planet
@@ -31,6 +32,9 @@ def test_parse_good_file() -> None:
     assert specs[0].language == "fr"
     assert specs[1].home == "https://planet.example/"
     assert specs[1].feeds == () and specs[1].language is None
+    # Aliases: spaces tidied, the registered name itself left out.
+    assert specs[0].aliases == ("USEO", "Blog USEO")
+    assert specs[1].aliases == ()
 
 
 @pytest.mark.parametrize(
@@ -49,6 +53,10 @@ def test_parse_good_file() -> None:
          "field 'language'"),
         ("sources:\n  - name: A\n    home: http://a.example/\n    role: partner\n    colour: red\n",
          "unknown field(s) colour"),
+        ("sources:\n  - name: A\n    home: http://a.example/\n    role: partner\n    aliases: [B, '']\n",
+         "sources[0] (A): field 'aliases[1]' must be a non-empty name"),
+        ("sources:\n  - name: A\n    home: http://a.example/\n    role: partner\n    aliases: {b: 1}\n",
+         "sources[0] (A): field 'aliases' must be a list of names"),
         ("sources:\n  - name: A\n    home: http://a.example/\n    role: partner\n"
          "  - name: B\n    home: http://a.example/x\n    role: partner\n", "host a.example already used"),
         ("sources: {}\n", "'sources' must be a list"),
@@ -79,6 +87,7 @@ def test_import_is_idempotent_and_a_bad_file_changes_nothing(tmp_path: Path, dat
     run_cli("sources", "import", str(good), env=env)
     listed = run_cli("sources", "list", "--format", "jsonl", env=env).stdout.splitlines()
     assert len(listed) == 2
+    assert '"aliases": ["USEO", "Blog USEO"]' in listed[0]
 
     # An update changes the row in place.
     good.write_text(GOOD.replace("role: republisher", "role: partner"), encoding="utf-8")
@@ -100,3 +109,25 @@ def test_commands_refuse_an_empty_database(tmp_path: Path) -> None:
     result = run_cli("sources", "list", env=env, check=False)
     assert result.returncode == 1
     assert "aggregator db upgrade" in result.stderr
+
+
+def test_an_import_that_says_nothing_of_aliases_keeps_them(tmp_path: Path, database_url: str) -> None:
+    from aggregator.sources.file import SourceSpec
+    from aggregator.sources.importer import import_sources
+
+    env = cli_env(database_url)
+    run_cli("db", "upgrade", env=env)
+    good = tmp_path / "sources.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    run_cli("sources", "import", str(good), env=env)
+    # What an OPML import or `sources add` gives: no word of aliases.
+    import_sources(database_url, [SourceSpec(name="USEO blog", home="http://blog.useo.net/", host="blog.useo.net",
+                                             role="partner")])
+    listed = run_cli("sources", "list", "--format", "jsonl", env=env).stdout.splitlines()
+    assert '"name": "USEO blog", "aliases": ["USEO", "Blog USEO"]' in listed[0]
+    # A sources file is the whole description: without the field, a source has no aliases.
+    good.write_text(GOOD.replace("    aliases: [USEO,  \"Blog  USEO\", \"le blog d'useo\"]  # optional\n", ""),
+                    encoding="utf-8")
+    run_cli("sources", "import", str(good), env=env)
+    listed = run_cli("sources", "list", "--format", "jsonl", env=env).stdout.splitlines()
+    assert '"aliases": []' in listed[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import lxml.html
@@ -19,6 +19,8 @@ from dateutil import parser as dateparser
 from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_metadata, extract_title
 from trafilatura.settings import Extractor
 
+from aggregator.extract.authors import person_name, site_names
+from aggregator.extract.head import read_head
 from aggregator.extract.page import ParsedPage, parse_page, top_level_json_ld
 from aggregator.textutil import clean_line, join_paragraphs
 
@@ -29,9 +31,14 @@ TRAFILATURA_FAST = True
 # Minimum main text for a page to count as an article rather than a listing or a stub.
 MIN_ARTICLE_CHARS = 200
 MIN_LANGUAGE_DETECTION_CHARS = 120
-# The language is detected on the text's start: more text barely changes the answer but costs time
-# (measured on 2,230 texts of 120+ characters: the same language with 400 as with 5,000 characters).
-LANGUAGE_SAMPLE_CHARS = 400
+# The language is detected on the text's start: more text barely changes the answer but costs time.
+LANGUAGE_SAMPLE_CHARS = 1000
+# The page's declared language stands unless this much text says otherwise, this surely: short or
+# placeholder text ("Lorem ipsum", a caption) is detected as anything.
+MIN_LANGUAGE_OVERRIDE_CHARS = 600
+MIN_LANGUAGE_OVERRIDE_CONFIDENCE = 0.95
+PLACEHOLDER_LANGUAGES = frozenset({"la"})
+MIN_YEAR = 1990
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,9 @@ class Extracted:
 
 
 def parse_datetime(value: Any) -> datetime | None:
-    """An aware UTC datetime from an ISO 8601 or RFC 822 string (naive means UTC), or None."""
+    """An aware datetime from an ISO 8601 or RFC 822 string, in the offset the page gives (naive
+    means UTC), so its calendar date is the page's own; None for anything else, and for dates
+    before MIN_YEAR or more than a day ahead (placeholders such as "0001-01-01")."""
     if isinstance(value, datetime):
         dt = value
     elif isinstance(value, str) and value.strip():
@@ -76,7 +85,9 @@ def parse_datetime(value: Any) -> datetime | None:
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
+    if dt.year < MIN_YEAR or dt > datetime.now(UTC) + timedelta(days=1):
+        return None
+    return dt
 
 
 def _first(values: list[Any]) -> str | None:
@@ -115,14 +126,37 @@ def _structured_dates(doc: lxml.html.HtmlElement, ld: list[dict[str, Any]]) -> t
 
 
 def _ld_author(ld: list[dict[str, Any]]) -> str | None:
+    """The people named as authors in the page's JSON-LD, joined ("A, B and C"); an Organization
+    is no author."""
     for obj in ld:
-        author = obj.get("author")
-        if isinstance(author, list) and author:
-            author = author[0]
-        if isinstance(author, dict):
-            author = author.get("name")
-        if isinstance(author, str) and author.strip():
-            return author.strip()
+        authors = obj.get("author")
+        people: list[str] = []
+        for author in authors if isinstance(authors, list) else [authors]:
+            if isinstance(author, dict):
+                kind = author.get("@type")
+                kinds = kind if isinstance(kind, list) else [kind]
+                if any(isinstance(k, str) and k.rsplit("/", 1)[-1] in _ORGANISATION_TYPES for k in kinds):
+                    continue
+                author = author.get("name")
+            if isinstance(author, str) and author.strip() and author.strip() not in people:
+                people.append(author.strip())
+        if people:
+            return "; ".join(people)
+    return None
+
+
+_ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation", "WebSite", "Brand"})
+
+
+def _ld_publisher(ld: list[dict[str, Any]]) -> str | None:
+    for obj in ld:
+        publisher = obj.get("publisher")
+        if isinstance(publisher, list) and publisher:
+            publisher = publisher[0]
+        if isinstance(publisher, dict):
+            publisher = publisher.get("name")
+        if isinstance(publisher, str) and publisher.strip():
+            return publisher.strip()
     return None
 
 
@@ -156,10 +190,45 @@ def _explicit_title(doc: lxml.html.HtmlElement) -> str | None:
     return None
 
 
+def _on_local_date(moment: datetime | None, local: datetime | None) -> datetime | None:
+    """A UTC timestamp shown in the offset that puts it on the page's own calendar day.
+
+    "2019-11-19T07:03Z" on a page dated 18 November (its URL, its visible date, as trafilatura
+    reads them) is 23:03 on the 18th where it was published; the instant stays the same.
+    """
+    if moment is None or local is None or moment.utcoffset() != timedelta(0):
+        return moment
+    day = local.date()
+    if abs((day - moment.date()).days) != 1:
+        return moment
+    for hours in range(1, 15):
+        for offset in (timedelta(hours=-hours), timedelta(hours=hours)):
+            shifted = moment.astimezone(timezone(offset))
+            if shifted.date() == day:
+                return shifted
+    return moment
+
+
+def _best_title(headline: str | None, others: list[str | None]) -> str | None:
+    """The structured headline, unless another title is that headline in full: a headline cut
+    short ("The council approved the new budget…") or reduced to the site's name loses to it."""
+    candidates = [clean_line(t) for t in others if t and clean_line(t)]
+    if not headline or not clean_line(headline):
+        return candidates[0] if candidates else None
+    short = clean_line(headline).rstrip(".…").rstrip().casefold()
+    for candidate in candidates:
+        if len(candidate) > len(short) + 3 and candidate.casefold().startswith(short):
+            return candidate
+    return headline
+
+
 def _explicit_author(doc: lxml.html.HtmlElement) -> str | None:
     for element in doc.xpath(_AUTHOR_XPATH):
-        # Comment authors are not the article's author.
+        # Comment authors are not the article's author; a vcard in a table or an infobox is the
+        # card of what the article is about (a person, a company), not of its author.
         if element.xpath("ancestor::*[contains(@class, 'comment') or @id='comments']"):
+            continue
+        if element.xpath("ancestor-or-self::*[self::table or contains(@class, 'infobox')]"):
             continue
         text = clean_line(element.text_content())
         if text and len(text) <= 80:
@@ -182,16 +251,32 @@ def _byline_author(doc: lxml.html.HtmlElement) -> str | None:
 
 
 def _language(text: str, declared: str | None, fallback: str | None) -> str | None:
-    # The content's own language beats a template's `lang`, which is often one per site.
+    """The page's language: the one it declares, unless enough of its text says surely otherwise
+    (a template's `lang` is often one per site); detected when it declares none."""
+    declared_code = declared.split("-")[0].split("_")[0].lower() if declared else ""
+    if declared_code and len(text) < MIN_LANGUAGE_OVERRIDE_CHARS:
+        return declared_code
     if len(text) >= MIN_LANGUAGE_DETECTION_CHARS:
-        import py3langid
+        detected, confidence = _detect_language(text[:LANGUAGE_SAMPLE_CHARS])
+        # "Lorem ipsum" is detected as Latin: placeholder text, not the page's language.
+        surely = confidence >= MIN_LANGUAGE_OVERRIDE_CONFIDENCE and detected not in PLACEHOLDER_LANGUAGES
+        if detected and (not declared_code or surely):
+            return detected
+    return declared_code or fallback
 
-        detected, _score = py3langid.classify(text[:LANGUAGE_SAMPLE_CHARS])
-        if detected:
-            return str(detected)
-    if declared:
-        return declared.split("-")[0].split("_")[0].lower() or None
-    return fallback
+
+def _detect_language(text: str) -> tuple[str | None, float]:
+    """The language py3langid detects in `text`, with its probability."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    global _IDENTIFIER
+    if _IDENTIFIER is None:
+        _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    detected, confidence = _IDENTIFIER.classify(text)
+    return (str(detected) if detected else None), float(confidence)
+
+
+_IDENTIFIER: Any = None
 
 
 class _LazyMetadata:
@@ -283,8 +368,15 @@ def _paragraphs_from_body(body: Any) -> list[str]:
     if body is None:
         return []
     paragraphs: list[str] = []
+    own = clean_line(body.text or "")
+    if own:
+        paragraphs.append(own)
     for child in body:
         _collect_blocks(child, paragraphs)
+        # Text after an element, the body's last one included, is text too.
+        tail = clean_line(child.tail or "")
+        if tail:
+            paragraphs.append(tail)
     return paragraphs
 
 
@@ -367,31 +459,38 @@ def extract_content(
         paragraphs = paragraphs[1:]
     text = join_paragraphs(paragraphs)
 
+    head = read_head(page)
     published_raw, modified_raw = _structured_dates(doc, ld)
-    published = parse_datetime(published_raw) or parse_datetime(hints.get("published")) or parse_datetime(
-        data.get("date")
-    )
+    # The page's own date (declared, from its feed entry, written above its text) before
+    # trafilatura's, which may come from a date the text mentions.
+    published = (parse_datetime(published_raw) or parse_datetime(hints.get("published"))
+                 or head.published or parse_datetime(data.get("date")))
+    published = _on_local_date(published, parse_datetime(data.get("date")))
     updated = parse_datetime(modified_raw) or parse_datetime(hints.get("updated"))
     # Explicit metadata first (structured data, microformats, the feed entry), then
     # trafilatura's guesses, then a visible byline.
-    title = (
-        _first([o.get("headline") for o in ld])
-        or _meta(doc, "og:title")
-        or _explicit_title(doc)
-        or hints.get("title")
-        or data.get("title")
+    title = _best_title(
+        _first([o.get("headline") for o in ld]),
+        [_meta(doc, "og:title"), _explicit_title(doc), hints.get("title"), data.get("title")],
     )
+    # The first source that names a person: accounts, placeholders, organisations and the site's
+    # own name ("admin", "FAIL", "BBC News") make way for the next. Each is computed only while no
+    # earlier one gave a name (trafilatura's guess is the costly one).
+    names = site_names(url, _meta(doc, "og:site_name", "application-name"), _ld_publisher(ld))
     author_candidates: tuple[Callable[[], str | None], ...] = (
         lambda: _ld_author(ld),
         lambda: _meta(doc, "author", "article:author", "dc.creator", "DC.creator"),
         lambda: hints.get("author"),
         lambda: _explicit_author(doc),
         lambda: data.get("author"),
+        lambda: head.author,
         lambda: _byline_author(doc),
     )
-    # In order, computing each only while no earlier one gave a name.
-    author = next((a for a in (candidate() for candidate in author_candidates)
-                   if a and not re.match(r"https?://", a)), None)
+    author = next(
+        (found for candidate in author_candidates
+         if (found := person_name(candidate(), site_names=names, bylines=head.bylines))),
+        None,
+    )
     canonical = _first(doc.xpath('//link[@rel="canonical"]/@href'))
     og_url = _meta(doc, "og:url")
     page_type = _meta(doc, "og:type")

@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 
-import xxhash
-
-from aggregator.match.fingerprints import normalise, to_signed64
+from aggregator.match.fingerprints import normalise, paragraph_fingerprint
 
 # A paragraph seen on at least this many pages of the same site is the site's boilerplate.
 MIN_PAGES_FOR_BOILERPLATE = 2
@@ -20,20 +18,17 @@ MIN_PAGES_FOR_BOILERPLATE = 2
 
 def paragraph_key(paragraph: str) -> int:
     """A stable signed 64-bit key of a paragraph's normalised words."""
-    return _key_and_words(paragraph)[0]
-
-
-@lru_cache(maxsize=8192)
-def _key_and_words(paragraph: str) -> tuple[int, bool]:
-    # Matching keys the same paragraphs (an original's, a site's boilerplate) again and again.
-    normal = normalise(paragraph)
-    return to_signed64(xxhash.xxh3_64_intdigest(normal.encode("utf-8"))), bool(normal)
+    return paragraph_fingerprint(paragraph)
 
 
 def paragraph_keys(paragraphs: Sequence[str]) -> list[int]:
     """Distinct keys of the paragraphs that have words, in order."""
-    keyed = (_key_and_words(p) for p in paragraphs)
-    return list(dict.fromkeys(key for key, has_words in keyed if has_words))
+    return list(dict.fromkeys(paragraph_fingerprint(p) for p in paragraphs if _has_words(p)))
+
+
+@lru_cache(maxsize=8192)
+def _has_words(paragraph: str) -> bool:
+    return bool(normalise(paragraph))
 
 
 def without_boilerplate(

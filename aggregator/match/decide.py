@@ -29,7 +29,9 @@ from typing import Any
 
 from aggregator.extract.attribution import strip_attribution
 from aggregator.extract.attribution.model import EMPTY as NO_CLAIMS
+from aggregator.extract.attribution.verify import Origin
 from aggregator.match.boilerplate import MIN_PAGES_FOR_BOILERPLATE, paragraph_keys, without_boilerplate
+from aggregator.match.crediting import check_credits, final_claim
 from aggregator.match.keys import off_site_urls
 from aggregator.match.similarity import Comparison, compare, is_match
 from aggregator.match.verdicts import CopyFacts, Verdict, verdicts_for_article
@@ -49,6 +51,7 @@ class CopyRecord:
     match_text: str
     text_hash: str | None
     claimed_host: str | None
+    """The source the page's own claims resolve to (before matching knew its original)."""
     claimed_url: str | None
     claim_urls: tuple[str, ...]
     """Every URL the page's claims give (credit-line links, canonical, isBasedOn...), as written."""
@@ -60,6 +63,16 @@ class CopyRecord:
     via: str | None = None
     text: str = ""
     """Its current clean text."""
+    claimed_author: str | None = None
+    """The author the page's own claims name."""
+    claims: tuple[Mapping[str, Any], ...] = ()
+    """The page's claims as stored (kind, host, url, author, line)."""
+    positions: tuple[Mapping[str, Any], ...] = ()
+    """The page's credit positions (see `aggregator.extract.attribution.verify.credit_positions`)."""
+    stored_claim: tuple[str | None, str | None, str | None] = (None, None, None)
+    """The claim currently stored for it (source host, source URL, author), as matching last decided it."""
+    evidence: Mapping[str, Any] | None = None
+    """The stored evidence of its current verdict."""
 
     @property
     def facts(self) -> CopyFacts:
@@ -70,12 +83,21 @@ class CopyRecord:
 
 @dataclass(frozen=True)
 class Original:
-    """A canonical article as matching compares it: its title, text and site."""
+    """A canonical article as matching compares and verifies it: its title, text and site, its
+    address and author, and the names its source is known by."""
 
     id: int
     title: str | None
     text: str
     site: str
+    url: str | None = None
+    author: str | None = None
+    names: tuple[str, ...] = ()
+
+    @property
+    def origin(self) -> Origin:
+        """What verification looks for in a copy's credits."""
+        return Origin(host=self.site, names=self.names, url=self.url, author=self.author, text=self.text)
 
 
 @dataclass(frozen=True)
@@ -194,18 +216,32 @@ def decide(batch: MatchBatch) -> Outcome:
         if article_id is not None and article_id in affected:
             by_article.setdefault(article_id, {}).setdefault(copy.id, copy)
     verdicts: dict[int, Verdict] = {}
+    claimed: dict[int, tuple[str | None, str | None, str | None]] = {}
     for article_id, copies in by_article.items():
         original = batch.originals.get(article_id)
         if original is None:
             continue
-        judged = verdicts_for_article(original.site, [c.facts for c in copies.values()])
-        verdicts.update({c.id: judged[c.url] for c in copies.values()})
+        origin = original.origin
+        checked = {
+            c.id: check_credits(url=c.url, site=c.site, published=c.published, claims=c.claims,
+                                positions=c.positions, origin=origin,
+                                resolved=(c.claimed_host, c.claimed_url, c.claimed_author))
+            for c in copies.values()
+        }
+        by_url = verdicts_for_article(original.site, [checked[c.id].facts for c in copies.values()])
+        for c in copies.values():
+            verdicts[c.id] = by_url[c.url]
+            claimed[c.id] = (*final_claim(checked[c.id], by_url[c.url].attribution, original.site),
+                             checked[c.id].author)
 
     rows: dict[int, dict[str, Any]] = {}
     for copy in batch.pending:
         decision = decisions[copy.id]
         chosen = decision.chosen
         verdict = verdicts.get(copy.id) if decision.article_id is not None else None
+        # Unmatched, a copy keeps the claim its page makes, for when its original arrives.
+        own = (copy.claimed_host, copy.claimed_url, copy.claimed_author)
+        host, url, author = claimed.get(copy.id, own) if verdict else own
         rows[copy.id] = {
             "id": copy.id,
             "article_id": decision.article_id,
@@ -214,13 +250,22 @@ def decide(batch: MatchBatch) -> Outcome:
             "coverage": round(chosen.comparison.coverage, 4) if chosen else None,
             "attribution": verdict.attribution if verdict else None,
             "via": verdict.via if verdict else None,
+            "claimed_source_host": host,
+            "claimed_source_url": url,
+            "claimed_author": author,
+            "attribution_evidence": dict(verdict.evidence) if verdict and verdict.evidence else None,
         }
     for copy in batch.others:
-        verdict = verdicts.get(copy.id)
-        if copy.id in pending_ids or verdict is None:
+        other = verdicts.get(copy.id)
+        if copy.id in pending_ids or other is None:
             continue
-        if (verdict.attribution, verdict.via) != (copy.attribution, copy.via):
-            rows[copy.id] = {"id": copy.id, "attribution": verdict.attribution, "via": verdict.via}
+        evidence = dict(other.evidence) if other.evidence else None
+        now = (other.attribution, other.via, claimed[copy.id], evidence)
+        if now != (copy.attribution, copy.via, copy.stored_claim, copy.evidence):
+            host, url, author = claimed[copy.id]
+            rows[copy.id] = {"id": copy.id, "attribution": other.attribution, "via": other.via,
+                             "claimed_source_host": host, "claimed_source_url": url, "claimed_author": author,
+                             "attribution_evidence": evidence}
 
     # Clean texts of the pending pages.
     for copy in batch.pending:

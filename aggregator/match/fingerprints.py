@@ -11,6 +11,8 @@ Pure functions over strings and integers: no Scrapy, no SQLAlchemy.
 - `winnow`: the classic winnowing selection (Schleimer et al. 2003).
 - `index_fingerprints` / `query_fingerprints`: the fingerprints kept in the index for an
   original, and the ones a copy looks up. See `FingerprintScheme` for why they differ.
+- `article_fingerprints` / `lookup_fingerprints`: what processing stores for an original and
+  looks up for a copy (the above, plus whole-paragraph keys for short originals).
 - `containment` / `resemblance`: on exact shingle sets.
 """
 
@@ -22,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
+from functools import lru_cache
 
 import xxhash
 
@@ -212,6 +215,43 @@ def exact_key(kind: str, value: str) -> int:
     its own text and the addresses its claims give, so that the original's arrival under that
     text or address finds the copy again."""
     return to_signed64(xxhash.xxh3_64_intdigest(f"{kind}\x00{value}".encode()))
+
+
+SHORT_ORIGINAL_SHINGLES = 150
+"""An original with fewer shingles than this also keeps the keys of its whole paragraphs in the
+index: an excerpt of its first, short paragraph (a dozen words) may share no sampled shingle with
+it (about one excerpt in seven of a three-paragraph original would go unfound)."""
+
+MIN_PARAGRAPH_KEY_WORDS = 6
+"""A paragraph shorter than this ("Read more", a dateline) is not worth a key."""
+
+
+@lru_cache(maxsize=8192)
+def paragraph_fingerprint(paragraph: str) -> int:
+    """A stable signed 64-bit key of a paragraph's normalised words (memoised: matching keys the
+    same paragraphs, an original's or a site's boilerplate, again and again)."""
+    return to_signed64(xxhash.xxh3_64_intdigest(normalise(paragraph).encode("utf-8")))
+
+
+def _paragraph_keys(paragraphs: Iterable[str]) -> set[int]:
+    return {paragraph_fingerprint(p) for p in paragraphs if len(words(p)) >= MIN_PARAGRAPH_KEY_WORDS}
+
+
+def article_fingerprints(paragraphs: Sequence[str]) -> list[int]:
+    """What the index keeps for an original of these paragraphs: its `index_fingerprints`, and
+    for a short original the keys of its paragraphs too. Sorted, distinct."""
+    tokens = [word for paragraph in paragraphs for word in words(paragraph)]
+    found = set(index_fingerprints(tokens))
+    if len(tokens) - SHINGLE_WORDS + 1 < SHORT_ORIGINAL_SHINGLES:
+        found |= _paragraph_keys(paragraphs)
+    return sorted(found)
+
+
+def lookup_fingerprints(paragraphs: Sequence[str]) -> list[int]:
+    """What a copy of these paragraphs looks up: its `query_fingerprints` and the keys of its
+    paragraphs (which find a short original it reproduces a paragraph of). Sorted, distinct."""
+    tokens = [word for paragraph in paragraphs for word in words(paragraph)]
+    return sorted(set(query_fingerprints(tokens)) | _paragraph_keys(paragraphs))
 
 
 def containment(part: Set[object], whole: Set[object]) -> float:

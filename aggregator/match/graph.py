@@ -17,9 +17,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from aggregator.extract.attribution.verify import origin_names
 from aggregator.match.boilerplate import MIN_PAGES_FOR_BOILERPLATE, paragraph_keys
+from aggregator.match.crediting import CheckedCredits, check_credits
 from aggregator.match.decide import CopyRecord, MatchBatch, MatchDecision, Original, claimed_urls, decide, evaluate
 from aggregator.match.keys import original_keys
+from aggregator.match.verdicts import Verdict
 from aggregator.textutil import split_paragraphs
 from aggregator.urls import url_match_key
 from storage.articles import Republication
@@ -53,7 +56,14 @@ class GraphStats:
 
 
 def copy_record(republication: Republication) -> CopyRecord:
-    """The plain facts matching uses about a stored republication."""
+    """The plain facts matching uses about a stored republication.
+
+    Its own claim is the one processing resolved from its page (kept in `credit_evidence`); the
+    claimed_* columns hold what matching last made of it.
+    """
+    evidence = republication.credit_evidence or {}
+    stored = (republication.claimed_source_host, republication.claimed_source_url, republication.claimed_author)
+    own = evidence.get("claimed") or dict(zip(("source_host", "source_url", "author"), stored, strict=True))
     return CopyRecord(
         id=republication.id,
         url=republication.url,
@@ -62,8 +72,8 @@ def copy_record(republication: Republication) -> CopyRecord:
         title=republication.title,
         match_text=republication.match_text,
         text_hash=republication.text_hash,
-        claimed_host=republication.claimed_source_host,
-        claimed_url=republication.claimed_source_url,
+        claimed_host=own.get("source_host"),
+        claimed_url=own.get("source_url"),
         claim_urls=tuple(str(c["url"]) for c in republication.claims or [] if c.get("url")),
         credit_lines=tuple(republication.credit_lines or ()),
         published=republication.published,
@@ -71,6 +81,11 @@ def copy_record(republication: Republication) -> CopyRecord:
         attribution=republication.attribution,
         via=republication.via,
         text=republication.text or "",
+        claimed_author=own.get("author"),
+        claims=tuple(republication.claims or ()),
+        positions=tuple(evidence.get("positions") or ()),
+        stored_claim=stored,
+        evidence=republication.attribution_evidence,
     )
 
 
@@ -103,11 +118,16 @@ def find_original(session: Session, copy: CopyRecord, *, lookups: Sequence[int] 
         lookups = lookup_hashes(session, [copy.id]).get(copy.id, [])
     same_text = articles_with_text_hashes(session, [copy.text_hash]).get(copy.text_hash, []) if copy.text_hash else []
     ids, named = candidates_for(session, copy, lookups=lookups, same_text=same_text)
-    originals = {
-        article_id: Original(article_id, title, text, site)
-        for article_id, (title, text, site) in article_texts(session, ids).items()
+    return evaluate(copy, ids, named, load_originals(session, ids))
+
+
+def load_originals(session: Session, ids: Iterable[int]) -> dict[int, Original]:
+    """The canonical articles of `ids` as matching compares and credits them."""
+    return {
+        article_id: Original(article_id, row["title"], row["text"], row["host"], url=row["url"],
+                             author=row["author"], names=origin_names(row["name"], row["aliases"]))
+        for article_id, row in article_texts(session, ids).items()
     }
-    return evaluate(copy, ids, named, originals)
 
 
 def load_batch(session: Session, pending_ids: Sequence[int]) -> MatchBatch:
@@ -136,10 +156,7 @@ def load_batch(session: Session, pending_ids: Sequence[int]) -> MatchBatch:
     concerned = {aid for ids in candidates.values() for aid in ids}
     concerned |= {c.article_id for c in pending if c.article_id is not None}
     others = [copy_record(r) for r in republications_of(session, concerned) if r.id not in pending_set]
-    originals = {
-        article_id: Original(article_id, title, text, site)
-        for article_id, (title, text, site) in article_texts(session, concerned).items()
-    }
+    originals = load_originals(session, concerned)
     return MatchBatch(pending=pending, candidates=candidates, named=named, originals=originals,
                       others=others, paragraph_counts=counts)
 
@@ -171,9 +188,30 @@ def resolve_pending(session: Session, *, batch_size: int = BATCH_SIZE) -> GraphS
     return total
 
 
-def explain_match(session: Session, republication: Republication) -> MatchDecision:
-    """How one republication compares with its candidates now (what `explain` shows); writes nothing."""
-    return find_original(session, copy_record(republication))
+@dataclass(frozen=True)
+class MatchExplanation:
+    """How one republication is matched and judged now (what `explain` shows)."""
+
+    decision: MatchDecision
+    verdict: Verdict | None
+    credits: CheckedCredits | None
+    """Its claim about its original once the original is known, and what verification found."""
+
+
+def explain_match(session: Session, republication: Republication) -> MatchExplanation:
+    """How one republication compares with its candidates and how its attribution is judged, as
+    matching would decide it now; writes nothing."""
+    batch = load_batch(session, [republication.id])
+    copy = batch.pending[0]
+    decision = evaluate(copy, batch.candidates[copy.id], batch.named[copy.id], batch.originals)
+    outcome = decide(batch)
+    verdict = outcome.verdicts.get(copy.id)
+    original = batch.originals.get(decision.article_id) if decision.article_id is not None else None
+    credits = check_credits(
+        url=copy.url, site=copy.site, published=copy.published, claims=copy.claims, positions=copy.positions,
+        origin=original.origin, resolved=(copy.claimed_host, copy.claimed_url, copy.claimed_author),
+    ) if original else None
+    return MatchExplanation(decision=decision, verdict=verdict, credits=credits)
 
 
 def requeue_after_site_paragraphs_changed(

@@ -60,6 +60,15 @@ missing from an excerpt that is otherwise its leading part."""
 MIN_SHARED_SHINGLES = 10
 """Below about a sentence of shared text, nothing is a match, whatever the ratios say."""
 
+MIN_SHARED_SHINGLES_INTACT = 6
+"""... except a copy that reproduces whole paragraphs intact with nothing but boilerplate around
+(a full copy or an excerpt of a short original, whose first paragraph may be a dozen words)."""
+
+EXCERPT_COPIED_SHARE = 0.35
+"""An excerpt of one paragraph with only boilerplate around it (its site's "Read more", share
+and subscription lines) matches from this copied share: a short original's first paragraph may
+be shorter than the boilerplate a republisher puts around it."""
+
 SINGLE_PARAGRAPH_SHARE = 0.6
 """When only one original paragraph is present, it must be the original's first paragraph (a
 leading part) and the copy must be mostly that paragraph: otherwise it is a quotation. Strong
@@ -156,14 +165,18 @@ def is_match(comparison: Comparison, *, strong_evidence: bool) -> bool:
     the bar, it never replaces the text check), or the copy must reproduce most of the
     original (REPRODUCED_COVERAGE); and they must share at least MIN_SHARED_SHINGLES.
     A copy that reproduces a single original paragraph must be an excerpt made of the
-    original's first paragraph; one quoted paragraph inside other text is never a match.
+    original's first paragraph (mostly that paragraph, or that paragraph intact with only
+    boilerplate around it); one quoted paragraph inside other text is never a match.
     A shared title alone shares no text and never matches.
     """
     threshold = MATCH_COPIED_SHARE_WITH_EVIDENCE if strong_evidence else MATCH_COPIED_SHARE
-    if comparison.shared_shingles < MIN_SHARED_SHINGLES:
+    intact = comparison.kind in ("full", "excerpt") and comparison.paragraphs_present >= 1
+    minimum = MIN_SHARED_SHINGLES_INTACT if intact else MIN_SHARED_SHINGLES
+    if comparison.shared_shingles < minimum:
         return False
     if comparison.paragraphs_present <= 1 and comparison.paragraphs_total > 1:
-        return comparison.leading_part and comparison.copied_share >= SINGLE_PARAGRAPH_SHARE
+        excerpt = comparison.kind == "excerpt" and comparison.copied_share >= EXCERPT_COPIED_SHARE
+        return comparison.leading_part and (comparison.copied_share >= SINGLE_PARAGRAPH_SHARE or excerpt)
     return comparison.copied_share >= threshold or comparison.coverage >= REPRODUCED_COVERAGE
 
 

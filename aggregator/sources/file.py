@@ -5,6 +5,7 @@
         home: http://blog.useo.net/
         role: partner                 # partner (publishes originals) | republisher
         language: fr                  # optional
+        aliases: [USEO, Blog USEO]    # optional: other names credit lines give it
         feeds: [http://blog.useo.net/feed/]          # optional; found on the home page when absent
         sitemaps: [http://blog.useo.net/sitemap.xml] # optional
 
@@ -24,7 +25,7 @@ from aggregator.urls import InvalidURLError, host_of, normalise_url, request_for
 from storage.sources import ROLES
 
 _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
-_KNOWN_FIELDS = {"name", "home", "role", "language", "feeds", "sitemaps"}
+_KNOWN_FIELDS = {"name", "home", "role", "language", "aliases", "feeds", "sitemaps"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class SourceSpec:
     host: str
     role: str
     language: str | None = None
+    aliases: tuple[str, ...] | None = None
+    """Other names of the source; None when the input says nothing of them (OPML, `sources add`),
+    so an import keeps the ones a sources file gave."""
     feeds: tuple[str, ...] = field(default_factory=tuple)
     sitemaps: tuple[str, ...] = field(default_factory=tuple)
 
@@ -74,6 +78,23 @@ def _url_list(value: Any, label: str, fieldname: str, problems: list[str]) -> tu
     return tuple(dict.fromkeys(urls))
 
 
+def _alias_list(value: Any, label: str, problems: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        problems.append(f"{label}: field 'aliases' must be a list of names")
+        return ()
+    aliases = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            problems.append(f"{label}: field 'aliases[{i}]' must be a non-empty name, not {item!r}")
+            continue
+        aliases.append(" ".join(item.split()))
+    return tuple(dict.fromkeys(aliases))
+
+
 def _parse_entry(index: int, raw: Any, problems: list[str]) -> SourceSpec | None:
     label = _entry_label(index, raw)
     if not isinstance(raw, dict):
@@ -101,6 +122,7 @@ def _parse_entry(index: int, raw: Any, problems: list[str]) -> SourceSpec | None
     language = raw.get("language")
     if language is not None and (not isinstance(language, str) or not _LANGUAGE_RE.match(language)):
         problems.append(f"{label}: field 'language' must be a language code like 'fr' or 'en-GB', not {language!r}")
+    aliases = _alias_list(raw.get("aliases"), label, problems)
     feeds = _url_list(raw.get("feeds"), label, "feeds", problems)
     sitemaps = _url_list(raw.get("sitemaps"), label, "sitemaps", problems)
     if len(problems) > before or home_url is None:
@@ -111,6 +133,7 @@ def _parse_entry(index: int, raw: Any, problems: list[str]) -> SourceSpec | None
         host=host_of(home_url),
         role=str(role),
         language=str(language).lower().replace("_", "-") if language else None,
+        aliases=tuple(a for a in aliases if a.casefold() != str(name).strip().casefold()),
         feeds=feeds,
         sitemaps=sitemaps,
     )

@@ -17,6 +17,7 @@ def import_sources(database_url: str, specs: Sequence[SourceSpec]) -> int:
             source_id = upsert_source(
                 session, host=spec.host, name=spec.name, home_url=spec.home, role=spec.role,
                 language=spec.language, sitemap_urls=list(spec.sitemaps),
+                aliases=list(spec.aliases) if spec.aliases is not None else None,
             )
             for feed_url in spec.feeds:
                 upsert_feed(session, source_id=source_id, url=feed_url)

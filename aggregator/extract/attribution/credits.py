@@ -1,84 +1,107 @@
-"""Credit lines: a visible line that opens with a label, and the claim it makes."""
+"""Credit lines: the visible lines of an article read as clauses, knowing where each line stands.
+
+Where a line stands decides what it may claim. The head (every line up to the first long
+paragraph, that paragraph included, for wire datelines) and the tail (from the last long
+paragraph on) hold bylines and credits; a short line between two long paragraphs is most often
+a caption or a chart's source, so it only counts when it says outright that the article is
+elsewhere ("Read the full story at ...").
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from aggregator.extract.attribution.hosts import find_hosts, host_of_url
+from aggregator.extract.attribution.clauses import (
+    ALONE,
+    BETWEEN,
+    HEAD,
+    MAX_CREDIT_LINE_WORDS,
+    MAX_OPENING_WORDS,
+    TAIL,
+    ClauseReader,
+)
 from aggregator.extract.attribution.known import KnownSources
-from aggregator.extract.attribution.labels import LabelMatch, match_label, phrase_key
-from aggregator.extract.attribution.lines import Line, Link
-from aggregator.extract.attribution.model import AUTHOR, SOURCE, VIA, Claim
-from aggregator.extract.attribution.names import leading_name
-from aggregator.extract.attribution.phrases import AUTHOR_CONNECTORS, NAME_PARTICLES, PLACE_CONNECTORS
-from aggregator.urls import same_site
+from aggregator.extract.attribution.labels import match_label
+from aggregator.extract.attribution.lines import Line
+from aggregator.extract.attribution.model import AUTHOR, Claim
 
-# A credit line is short; a long paragraph that happens to open with "Source" is article text.
-MAX_CREDIT_WORDS = 40
-# A value without any host still makes a credit line after a colon when this short ("Quelle: dpa").
-MAX_BARE_VALUE_WORDS = 8
-# Without a colon, "Source"/"Via" lines are just the label and a name ("Via example.com"); longer,
-# they are sentences ("Sources say the deal is off, according to example.com").
-MAX_UNPUNCTUATED_VALUE_WORDS = 5
+# A paragraph longer than this is article text.
+MAX_SHORT_LINE_WORDS = 25
 # A label alone on its line ("Source:") takes its value from the next line when that one is this short.
 MAX_CONTINUATION_WORDS = 12
 
-_AUTHOR_CONNECTOR_KEYS = frozenset(phrase_key(word) for word in AUTHOR_CONNECTORS)
-# Where a name ends inside "by NAME on HOST": a place word that cannot be part of a name.
-_PLACE_SPLIT_RE = re.compile(
-    r"\s+(?:"
-    + "|".join(
-        re.escape(word)
-        for word in sorted({phrase_key(w) for w in PLACE_CONNECTORS} - NAME_PARTICLES, key=len, reverse=True)
-    )
-    + r")(?=\s|:|$)",
-    re.IGNORECASE,
-)
-# "Source: example.com, by Jane Doe": a person named inside a source line.
-_AUTHOR_IN_VALUE_RE = re.compile(
-    r"(?:^|[\s,;(–—-])(?:"
-    + "|".join(re.escape(word) for word in sorted(AUTHOR_CONNECTORS, key=len, reverse=True))
-    + r")\s+(?P<name>\S.*)$",
-    re.IGNORECASE,
-)
-# Separators between unrelated items on one line: "By Jane Doe | Follow @jane".
-_ITEM_SEPARATOR_RE = re.compile(r"\s[|•·]\s")
+
+def is_long(line: Line) -> bool:
+    """Whether a line is a paragraph of article text rather than a credit, a byline or a caption."""
+    return len(line.text.split()) > MAX_SHORT_LINE_WORDS
 
 
-def _links_in_credit(line: Line) -> list[Link]:
-    """The links that belong to the credit itself, not to items after a separator on the same line."""
-    credit = _ITEM_SEPARATOR_RE.split(line.text, maxsplit=1)[0].casefold()
-    return [link for link in line.links if not link.text or link.text.casefold() in credit]
+def _opening(line: Line) -> Line:
+    """A long line as the clause reader reads it: its opening only (a dateline, "OUTLET: ...")."""
+    words = list(re.finditer(r"\S+", line.text))
+    if len(words) <= MAX_CREDIT_LINE_WORDS:
+        return line
+    return Line(text=line.text[: words[MAX_OPENING_WORDS - 1].end()], links=line.links, heading=line.heading)
+
+
+def line_places(lines: Sequence[Line]) -> list[str]:
+    """Where each line stands: HEAD, TAIL, BETWEEN two long paragraphs, or ALONE (no long paragraph)."""
+    long_lines = [index for index, line in enumerate(lines) if is_long(line)]
+    if not long_lines:
+        return [ALONE] * len(lines)
+    first, last = long_lines[0], long_lines[-1]
+    return [HEAD if index <= first else TAIL if index >= last else BETWEEN for index in range(len(lines))]
 
 
 class LineReader:
-    """Reads credit lines on one page: knows the page's URL, its own host and the known sources."""
+    """Reads credit lines on one page: knows the page's URL, its own host, its title and the known sources."""
 
-    def __init__(self, page_url: str, own_host: str | None, known: KnownSources) -> None:
-        self.page_url = page_url
-        self.own_host = own_host
-        self.known = known
+    def __init__(self, page_url: str, own_host: str | None, known: KnownSources, title: str | None = None,
+                 *, bare_names: bool = True) -> None:
+        self.clauses = ClauseReader(page_url, own_host, known, title, bare_names=bare_names)
 
     def read(self, lines: list[Line]) -> list[tuple[int, int, Claim]]:
-        """Every credit line among `lines`: (first index, index after the last, claim), in order.
+        """Every claim among `lines`: (first index, index after the last, claim), in order.
 
         A label standing alone ("<dt>Source</dt><dd>example.com</dd>") is read with the next line.
         """
+        places = line_places(lines)
         found: list[tuple[int, int, Claim]] = []
         index = 0
         while index < len(lines):
             line = lines[index]
-            claim = self.claim(line)
+            if places[index] == BETWEEN and is_long(line):
+                index += 1  # a paragraph of the article's text
+                continue
+            claims = self.clauses.read(_opening(line), places[index], heading=line.heading)
             end = index + 1
-            if claim is None and index + 1 < len(lines) and self._is_bare_label(line):
+            if not claims and index + 1 < len(lines) and self._is_bare_label(line):
                 following = lines[index + 1]
                 if len(following.text.split()) <= MAX_CONTINUATION_WORDS:
                     joined = Line(text=f"{line.text} {following.text}", links=line.links + following.links)
-                    claim = self.claim(joined)
+                    claims = self.clauses.read(joined, places[index])
                     end = index + 2
-            if claim is not None:
-                found.append((index, end, claim))
-            index = end if claim is not None else index + 1
+            found.extend((index, end, claim) for claim in claims)
+            index = end
+        return self._with_signatures(lines, places, found)
+
+    def _with_signatures(
+        self, lines: list[Line], places: list[str], found: list[tuple[int, int, Claim]]
+    ) -> list[tuple[int, int, Claim]]:
+        """A name alone on its line next to a line naming the outlet is that credit's author
+        ("Marc Becker" above "Data Notes, 03/06/2020"), wherever the block stands."""
+        if any(claim.author for _, _, claim in found):
+            return found
+        sourced = {start for start, _, claim in found if claim.host and claim.kind != AUTHOR}
+        taken = {i for start, end, _ in found for i in range(start, end)}
+        for index, line in enumerate(lines):
+            if index in taken or places[index] == HEAD or not ({index - 1, index + 1} & sourced):
+                continue
+            name = self.clauses.signature(line)
+            if name:
+                found.append((index, index + 1, Claim(kind=AUTHOR, host=None, url=None, author=name, line=line.text)))
+                return sorted(found, key=lambda item: item[:2])
         return found
 
     @staticmethod
@@ -86,71 +109,5 @@ class LineReader:
         match = match_label(line.text)
         return match is not None and not match.value and not match.after_label and not line.links
 
-    def claim(self, line: Line) -> Claim | None:
-        """The claim a line makes, or None when it is not a credit line."""
-        if len(line.text.split()) > MAX_CREDIT_WORDS:
-            return None
-        match = match_label(line.text)
-        if match is None:
-            return None
-        if match.label.kind == AUTHOR:
-            return self._author_claim(line, match)
-        return self._source_claim(line, match)
 
-    def _author_claim(self, line: Line, match: LabelMatch) -> Claim | None:
-        # "By Jane Doe", "PAR: alexis mouthon"; not "By clicking here" nor "Par ailleurs, ...".
-        name = leading_name(match.after_label, strict=not match.has_colon)
-        if name is None:
-            return None
-        rest = match.after_label[len(name) :]
-        host, url = self._host(_links_in_credit(line), rest)
-        return Claim(kind=AUTHOR, host=host, url=url, author=name, line=line.text)
-
-    def _source_claim(self, line: Line, match: LabelMatch) -> Claim | None:
-        # Source, read-more, first-published and via lines: a host, maybe a person.
-        value, author = match.value, None
-        if (
-            match.label.kind in (SOURCE, VIA)
-            and not match.has_colon
-            and len(value.split()) > MAX_UNPUNCTUATED_VALUE_WORDS
-        ):
-            return None
-        if match.connector in _AUTHOR_CONNECTOR_KEYS:
-            # "Originally published by Jane Doe on example.com"
-            split = _PLACE_SPLIT_RE.search(value)
-            name_part, value = (value[: split.start()], value[split.end() :]) if split else (value, "")
-            author = leading_name(name_part, strict=not match.has_colon)
-            if author is None:
-                value = name_part + " " + value
-        else:
-            # "Source: example.com, by Jane Doe"
-            inside = _AUTHOR_IN_VALUE_RE.search(value)
-            if inside:
-                author = leading_name(inside.group("name"), strict=True)
-                if author:
-                    value = value[: inside.start()]
-        host, url = self._host(_links_in_credit(line), value)
-        colon_credit = match.has_colon and 1 <= len(value.split()) <= MAX_BARE_VALUE_WORDS
-        if host is None and author is None and not colon_credit:
-            return None
-        return Claim(kind=match.label.kind, host=host, url=url, author=author, line=line.text)
-
-    def _host(self, links: list[Link], text: str) -> tuple[str | None, str | None]:
-        """The other site a line names: its links first, then a host written in it, then a known name.
-
-        The page's own site is never returned: "Lire la suite" linking to the page's next part,
-        or "inscrivez vous : www.psst.fr" on www.psst.fr, name no origin.
-        """
-        candidates: list[tuple[str, str | None]] = []
-        for link in links:
-            found = host_of_url(link.href, self.page_url)
-            if found:
-                candidates.append(found)
-        candidates.extend((mention.host, mention.url) for mention in find_hosts(text))
-        known = self.known.find(text)
-        if known:
-            candidates.append((known, None))
-        for host, url in candidates:
-            if not same_site(host, self.own_host):
-                return host, url
-        return None, None
+__all__ = ["ALONE", "BETWEEN", "HEAD", "TAIL", "LineReader", "is_long", "line_places"]

@@ -21,11 +21,12 @@ _FILE_EXTENSIONS = frozenset(
         "avi", "mov", "js", "css", "json", "xml", "rss", "exe", "py", "md",
     }
 )
-_LABEL = r"[0-9a-z\u00a1-\uffff](?:[0-9a-z\u00a1-\uffff-]{0,61}[0-9a-z\u00a1-\uffff])?"
+# Letters and digits of any script (not punctuation such as « » “ ”), and inner hyphens.
+_LABEL = r"[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?"
 # A host written in text, with or without a scheme, and an optional path.
 _BARE_HOST_RE = re.compile(
     r"(?<![\w@.\-/])(?P<scheme>https?://)?"
-    r"(?P<host>(?:" + _LABEL + r"\.)+(?P<tld>[a-z\u00a1-\uffff]{2,63}|xn--[a-z0-9-]{2,59}))"
+    r"(?P<host>(?:" + _LABEL + r"\.)+(?P<tld>[^\W\d_]{2,63}|xn--[a-z0-9-]{2,59}))"
     r"(?::\d{2,5})?(?P<path>/[^\s<>\"'()\[\]]*)?(?![\w\-])",
     re.IGNORECASE,
 )

@@ -1,12 +1,64 @@
-"""Recognising a known source by its display name ("Le blog d'USEO" -> "blog.useo.net")."""
+"""Recognising known sources in text, under the forms people write them.
+
+A source is known by its display names (its registered name and aliases) and its host. From
+those, the forms a credit line may use are derived:
+
+- the name itself, without its article ("The Guardian" -> "Guardian", "Le Télégramme" ->
+  "du Télégramme"), declined ("der Süddeutschen Zeitung"), with case, accents, hyphens and
+  spaces as written ("Ouest France", "OUEST-FRANCE");
+- without a host suffix ("Investing.com" -> "Investing"), without a generic last word
+  ("Süddeutsche Zeitung" -> "der Süddeutschen");
+- its initials, in capitals ("Associated Press" -> "AP", "Frankfurter Allgemeine Zeitung" -> "FAZ");
+- its host's name ("chicagotribune.com" -> "Chicago Tribune", "faz.net" -> "FAZ"), abbreviated
+  at the end ("nouvelobs.com" -> "Nouvel Observateur").
+
+Hosts written in full are found by `hosts.find_hosts`, not here.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
-from aggregator.extract.attribution.labels import phrase_key
+from aggregator.extract.attribution.cues import ARTICLES, GENERIC_NAME_ENDINGS, GENERIC_SUBDOMAINS, OUTLET_NOUNS
+from aggregator.extract.attribution.forms import Token, fold, keys, same_word, stems, tokens, transliterated
+from aggregator.extract.attribution.hosts import is_known_tld, registrable_domain
+from aggregator.urls import site_key
+
+# Forms, from the most to the least literal: a mention found under an earlier form wins.
+NAME = "name"
+SHORT_NAME = "short name"
+ACRONYM = "acronym"
+HOST_NAME = "host name"
+# A host name abbreviated at its end ("nouvelobs" for "Nouvel Observateur") keeps this many letters of the last word.
+MIN_ABBREVIATION = 3
+MAX_RUN = 4
+# One lower-case word in parentheses spells a host's name when this long ("(askanews)"); elsewhere
+# a host's name needs a capital.
+MIN_LOWER_CASE_LABEL = 5
+# "El Punt" names elpuntavui.cat: a run of words at least this long, missing at most MAX_HOST_NAME_REST letters.
+MIN_PREFIX_OF_HOST_NAME = 6
+MAX_HOST_NAME_REST = 5
+
+
+@dataclass(frozen=True, slots=True)
+class OutletMention:
+    """A known source named in text: its host, where the name stands, how it was written and recognised."""
+
+    host: str
+    start: int
+    end: int
+    text: str
+    form: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    words: tuple[str, ...]
+    host: str
+    form: str
 
 
 def known_sources(names: Mapping[str, str] | None) -> KnownSources:
@@ -21,25 +73,204 @@ def _known(items: tuple[tuple[str, str], ...]) -> KnownSources:
 
 
 class KnownSources:
-    """Display names of known sources and their hosts, matched as whole words, case-insensitively."""
+    """The known sources (display name -> host), recognised in text under every form they take."""
 
     def __init__(self, names: Mapping[str, str] | None) -> None:
-        items = tuple(
-            sorted((phrase_key(name), host.lower()) for name, host in (names or {}).items() if name)
-        )
-        self._hosts = dict(items)
-        self._pattern = _names_pattern(tuple(name for name, _ in items)) if items else None
+        items = tuple(sorted((name.strip(), host.lower()) for name, host in (names or {}).items() if name and host))
+        self._index = _build_index(items)
+
+    def __bool__(self) -> bool:
+        return bool(self._index.by_first or self._index.labels)
 
     def find(self, text: str) -> str | None:
         """The host of the first known source named in `text`, or None."""
-        if self._pattern is None or not text:
-            return None
-        match = self._pattern.search(phrase_key(text))
-        return self._hosts[match.group(0)] if match else None
+        found = self.mentions(text)
+        return found[0].host if found else None
+
+    def mentions(self, text: str) -> list[OutletMention]:
+        """Every known source named in `text`, in order, longest name first where two overlap."""
+        if not text or not self:
+            return []
+        words = tokens(text)
+        found: list[OutletMention] = []
+        index = 0
+        while index < len(words):
+            mention = self._longest_at(words, index, text)
+            if mention is None:
+                index += 1
+                continue
+            found.append(mention)
+            while index < len(words) and words[index].start < mention.end:
+                index += 1
+        return found
+
+    def _longest_at(self, words: list[Token], index: int, text: str) -> OutletMention | None:
+        best: tuple[int, int, OutletMention] | None = None  # (words covered, rank of the form, mention)
+        word = words[index]
+        for form in self._index.candidates(word.key):
+            count = len(form.words)
+            span = words[index : index + count]
+            if len(span) < count or not all(same_word(w.key, f) for w, f in zip(span, form.words, strict=True)):
+                continue
+            if count == 1 and not _stands_as_name(words, index):
+                continue
+            rank = _FORM_RANK[form.form]
+            if best is None or (count, -rank) > (best[0], -best[1]):
+                best = (count, rank, _mention(form.host, span, text, form.form))
+        acronym = self._index.acronyms.get(word.text) if word.upper and len(word.text) >= 2 else None
+        if acronym and best is None:
+            best = (1, _FORM_RANK[ACRONYM], _mention(acronym, [word], text, ACRONYM))
+        if best is None:
+            host_name = self._host_name_at(words, index, text)
+            if host_name is not None:
+                return host_name
+        return best[2] if best else None
+
+    def _host_name_at(self, words: list[Token], index: int, text: str) -> OutletMention | None:
+        """A run of words that spells a known host's name ("Chicago Tribune" -> chicagotribune.com)."""
+        labels = self._index.labels
+        first = words[index]
+        single = labels.get(transliterated(first.text)) or labels.get(first.key)
+        # "(askanews)", "FAZ", "Investing": one word spelling a host's name; short ones in capitals.
+        in_parentheses = text[first.start - 1 : first.start] == "(" and text[first.end : first.end + 1] == ")"
+        if single and ((in_parentheses and len(first.text) >= MIN_LOWER_CASE_LABEL)
+                       or (first.capitalised and len(first.text) >= 3) or first.upper):
+            return _mention(single, [first], text, HOST_NAME)
+        for count in range(MAX_RUN, 1, -1):
+            run = words[index : index + count]
+            if len(run) < count or not all(w.capitalised for w in run):
+                continue
+            if any(b.start - a.end > 1 for a, b in itertools.pairwise(run)):
+                continue
+            joined = "".join(transliterated(w.text) for w in run)
+            host = labels.get(joined) or next(
+                (labels[stem] for stem in stems(joined) if stem in labels), None
+            )
+            if host is None and len(joined) >= MIN_PREFIX_OF_HOST_NAME:
+                # The start of a longer host name: "El Punt" for elpuntavui.cat.
+                host = next((labels[label] for label in self._index.long_labels if label.startswith(joined)
+                             and len(label) - len(joined) <= MAX_HOST_NAME_REST), None)
+            if host is None:
+                # Abbreviated at the end: "Nouvel Observateur" written "nouvelobs".
+                head = "".join(transliterated(w.text) for w in run[:-1])
+                last = transliterated(run[-1].text)
+                host = next(
+                    (labels[head + last[:n]] for n in range(len(last) - 1, MIN_ABBREVIATION - 1, -1)
+                     if head + last[:n] in labels),
+                    None,
+                )
+            if host is not None:
+                return _mention(host, run, text, HOST_NAME)
+        return None
 
 
-@lru_cache(maxsize=32)
-def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    # Longest first, so "Le blog d'USEO" wins over "USEO" when both are known.
-    ordered = sorted(names, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(name) for name in ordered) + r")(?!\w)")
+_NAME_PREPOSITIONS = frozenset({"de", "di", "du", "des", "del", "della", "dello", "dei", "degli", "of", "van",
+                                "von", "do", "da", "dos", "das"})
+_OUTLET_NOUN_KEYS = frozenset(fold(noun) for noun in OUTLET_NOUNS)
+_FORM_RANK = {NAME: 0, SHORT_NAME: 1, ACRONYM: 2, HOST_NAME: 3}
+_ARTICLE_KEYS = frozenset(fold(a) for a in ARTICLES)
+
+
+def _stands_as_name(words: list[Token], index: int) -> bool:
+    """A one-word name names an outlet when capitalised, or after an article ("dans le progrès")."""
+    return words[index].capitalised or (index > 0 and words[index - 1].key in _ARTICLE_KEYS)
+
+
+def _mention(host: str, span: list[Token], text: str, form: str) -> OutletMention:
+    start, end = span[0].start, span[-1].end
+    return OutletMention(host=host, start=start, end=end, text=text[start:end], form=form)
+
+
+class _Index:
+    def __init__(self) -> None:
+        self.by_first: dict[str, list[_Form]] = {}
+        self.acronyms: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
+        self.long_labels: list[str] = []
+
+    def add(self, words: tuple[str, ...], host: str, form: str) -> None:
+        if not words or not any(len(w) >= 2 for w in words):
+            return
+        entry = _Form(words, host, form)
+        for stem in stems(words[0]):
+            bucket = self.by_first.setdefault(stem, [])
+            if entry not in bucket:
+                bucket.append(entry)
+
+    def candidates(self, key: str) -> Iterable[_Form]:
+        seen: set[_Form] = set()
+        for stem in stems(key):
+            for entry in self.by_first.get(stem, ()):
+                if entry not in seen:
+                    seen.add(entry)
+                    yield entry
+
+
+def _without_articles(words: tuple[str, ...]) -> tuple[str, ...]:
+    start = 0
+    while start < len(words) - 1 and words[start] in _ARTICLE_KEYS:
+        start += 1
+    return words[start:]
+
+
+def name_forms(name: str) -> list[tuple[tuple[str, ...], str]]:
+    """The word sequences a display name may be written as, with the kind of form each is."""
+    written = keys(name)
+    if not written:
+        return []
+    forms: list[tuple[tuple[str, ...], str]] = [(written, NAME)]
+    short = _without_articles(written)
+    if short != written:
+        forms.append((short, SHORT_NAME))
+    # "Investing.com", "OKO.press": the name without its domain suffix.
+    if "." in name and len(short) > 1 and is_known_tld(short[-1]):
+        forms.append((short[:-1], SHORT_NAME))
+    # "Süddeutsche Zeitung" -> "Süddeutsche"; "Frankfurter Allgemeine Zeitung" -> "Frankfurter Allgemeine".
+    if len(short) > 1 and short[-1] in GENERIC_NAME_ENDINGS and len(short[0]) >= 5:
+        forms.append((short[:-1], SHORT_NAME))
+    # "Il Cittadino" for "Il Cittadino di Monza e Brianza": the words before a preposition, unless
+    # they are only a kind of outlet ("Giornale del Popolo" is not "Giornale").
+    cut = next((i for i, w in enumerate(short) if i and w in _NAME_PREPOSITIONS), None)
+    if cut is not None and len(short[cut - 1]) >= 5 and not set(short[:cut]) <= _OUTLET_NOUN_KEYS:
+        forms.append((short[:cut], SHORT_NAME))
+    # Written as one word: "NieuweOogst", "Terre&Nature" as "TerreNature".
+    if len(short) > 1:
+        forms.append((("".join(short),), SHORT_NAME))
+    return forms
+
+
+def acronym_of(name: str) -> str | None:
+    """A name's initials ("Associated Press" -> "AP"), for names of two or more significant words."""
+    significant = [w for w in tokens(name) if w.capitalised and w.key not in _ARTICLE_KEYS and not w.text.isdigit()]
+    if len(significant) < 2 or len(significant) != len([w for w in tokens(name) if w.key not in _ARTICLE_KEYS]):
+        return None
+    return "".join(w.text[0] for w in significant).upper()
+
+
+def host_names(host: str) -> list[str]:
+    """The names a host spells: its registrable name ("lemonde" for www.lemonde.fr) and a telling
+    subdomain ("oglobo" for oglobo.globo.com)."""
+    site = site_key(host)
+    domain = registrable_domain(site)
+    found = [domain.split(".")[0]]
+    first = site.split(".")[0]
+    if site != domain and len(first) >= 4 and first not in GENERIC_SUBDOMAINS:
+        found.append(first)
+    return [transliterated(name.replace("-", "")) for name in found if name]
+
+
+@lru_cache(maxsize=64)
+def _build_index(items: tuple[tuple[str, str], ...]) -> _Index:
+    index = _Index()
+    for name, host in items:
+        for words, form in name_forms(name):
+            index.add(words, host, form)
+        acronym = acronym_of(name)
+        if acronym:
+            index.acronyms.setdefault(acronym, host)
+    for _, host in items:
+        for label in host_names(host):
+            if len(label) >= 2:
+                index.labels.setdefault(label, host)
+    index.long_labels = sorted(label for label in index.labels if len(label) > MIN_PREFIX_OF_HOST_NAME)
+    return index

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import html as lxml_html
 
@@ -24,6 +25,7 @@ BLOCK_TAGS = frozenset(
         "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
     }
 )
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Never visible text, or never article text. (Not <form>: some frameworks wrap the whole page in one.)
 SKIP_TAGS = frozenset(
     {
@@ -70,6 +72,8 @@ class Line:
 
     text: str
     links: list[Link] = field(default_factory=list)
+    heading: bool = False
+    """The line is (in) a heading: h1-h6, the article's title or a section's."""
 
 
 def _class_words(element: lxml_html.HtmlElement) -> set[str]:
@@ -109,6 +113,7 @@ class _LineCollector:
         self.lines: list[Line] = []
         self._pieces: list[str] = []
         self._links: list[Link] = []
+        self._heading = 0
 
     def text(self, text: str | None) -> None:
         if text:
@@ -118,7 +123,7 @@ class _LineCollector:
         if self._pieces or self._links:
             text = normalise_line("".join(self._pieces))
             if text:
-                self.lines.append(Line(text=text, links=self._links))
+                self.lines.append(Line(text=text, links=self._links, heading=self._heading > 0))
             self._pieces, self._links = [], []
 
     def walk(self, element: lxml_html.HtmlElement, in_content: bool) -> None:
@@ -136,10 +141,13 @@ class _LineCollector:
                 href = child.get("href") if tag == "a" else None
                 if href:
                     self._links.append(Link(href=href, text=normalise_line(child.text_content())))
+                heading = tag in HEADING_TAGS
+                self._heading += heading
                 self.text(child.text)
                 self.walk(child, in_content or _starts_content(child, tag))
                 if block:
                     self.flush()
+                self._heading -= heading
             self.text(child.tail)
 
 
@@ -161,7 +169,22 @@ def _merge_split_entities(lines: Iterable[Line]) -> list[Line]:
 
 
 def visible_lines(document: lxml_html.HtmlElement) -> list[Line]:
-    """The page's visible lines in document order, chrome left out, split entities repaired."""
+    """The page's visible lines in document order, chrome left out, split entities repaired.
+
+    The lines of the last tree read are kept: a page's content, head and attribution readers all
+    ask for the lines of the same tree in a row.
+    """
+    if _LAST[0] is document:
+        return list(_LAST[1])
+    lines = _read_lines(document)
+    _LAST[:] = [document, lines]
+    return list(lines)
+
+
+_LAST: list[Any] = [None, []]
+
+
+def _read_lines(document: lxml_html.HtmlElement) -> list[Line]:
     collector = _LineCollector()
     root = document.find("body")
     if root is None:

@@ -8,13 +8,8 @@ from aggregator.extract.attribution.phrases import AUTHOR_CONJUNCTIONS, COMMON_W
 
 MAX_NAME_WORDS = 5
 MAX_AUTHORS = 3
-# Where a name stops: a comma, a bar, a bullet, a bracket, a spaced dash, a slash, a date, a full
-# stop after a word (not after an initial: "J. K. Rowling").
-_NAME_END_RE = re.compile(r"\s*(?:[,|·•/(\[;!?]|\s[-–—]\s|\s[-–—]$|\d|(?<=\w{3})\.(?:\s|$))")
-# Words that end a name in a byline: "By Jane Doe on May 3", "Par Jean Dupont le 12 mars".
-_NAME_STOPPER_RE = re.compile(
-    r"\s(?:" + "|".join(re.escape(word) for word in NAME_STOPPERS) + r")(?=\s|$)"
-)
+# A byline may list more: "av Gustaf Arrhenius, Krister Bykvist, Rebecca Stern och Folke Tersman".
+MAX_LISTED_AUTHORS = 6
 # Two elements run together without a space: "Meg JamesStaff Writer", "Jane DoeFOX News". A capital
 # after at least four lower-case letters ends the name; "McDonald", "DeArdo", "MacKenzie" stay whole.
 _RUN_TOGETHER_RE = re.compile(r"(?<=[^\W\d_]{3})(?<=[^\W\d_A-ZÀ-ÖØ-Þ])(?=[A-ZÀ-ÖØ-Þ])")
@@ -36,9 +31,9 @@ _WORD_RE = re.compile(r"^[@\w][\w'’\-.]*$")
 def _is_name_word(word: str, *, strict: bool) -> bool:
     if any(char.isdigit() for char in word) or not _WORD_RE.match(word):
         return False
-    if "." in word and not _ABBREVIATION_RE.match(word):
+    if "." in word and not _ABBREVIATION_RE.match(word) and not _INITIAL_END_RE.search(word):
         return False
-    if word.casefold().rstrip(".") in COMMON_WORDS:
+    if word.casefold().rstrip(".") in COMMON_WORDS and not (word.endswith(".") and len(word) <= 3):
         return False
     # Without a colon after the label ("By Jane Doe"), a name is capitalised: this is what
     # separates "Di Mario Rossi" from "Di recente, ..." and "Door Jan de Vries" from "Door de regen".
@@ -67,49 +62,136 @@ def is_person_name(text: str, *, strict: bool) -> bool:
     return True
 
 
-def _run_together_ends(text: str) -> list[int]:
-    ends = []
-    for found in _RUN_TOGETHER_RE.finditer(text):
-        word = _WORD_START_RE.search(text, 0, found.start())
-        if word and len(word.group(0)) >= 4:
-            ends.append(found.start())
-            break
-    return ends
+# A name's words may carry punctuation that ends the name: "Doe," "Doe." "Doe:" "Silva*".
+_TRAILING_MARKS = ",;:!?)]}»”\"'*†‡"
+_OPENING_MARKS = "\"'“«‘(["
+# "Frank-B.", "H.C.": a name word ending in an initial.
+_INITIAL_END_RE = re.compile(r"(?:^|[-.])[^\W\d_]{1,2}\.$")
+_CONJUNCTION_KEYS = frozenset(word.casefold() for word in AUTHOR_CONJUNCTIONS)
+_STOPPER_WORDS = frozenset(NAME_STOPPERS)
 
 
-def _with_listed_names(name: str, rest: str, *, strict: bool) -> tuple[str, str]:
-    """Extends "LISA MASCARO" to "LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKER" (a list ending
-    with a conjunction); "Jane Doe, Staff Writer" stays "Jane Doe"."""
-    if not rest.startswith(","):
-        return name, rest
-    listed = rest[1:].split(",")
-    for count in range(1, min(len(listed), MAX_AUTHORS) + 1):
-        last = listed[count - 1].strip()
-        if _CONJUNCTION_RE.search(f" {last} ") or last.casefold().startswith(("and ", "& ", "et ", "und ")):
-            parts = [part.strip() for part in listed[:count]]
-            candidate = ", ".join([name, *parts])
-            if all(is_person_name(part, strict=strict) for part in parts if part):
-                return candidate, ",".join(listed[count:])
-            break
-    return name, rest
+def _split_trailing(word: str) -> tuple[str, str]:
+    body = word.rstrip(_TRAILING_MARKS)
+    trail = word[len(body) :]
+    # A full stop ends the name unless it ends an initial or an abbreviation ("J.", "Jr.").
+    if body.endswith(".") and not _ABBREVIATION_RE.match(body) and not _INITIAL_END_RE.search(body):
+        trail = "." + trail
+        body = body[:-1]
+    return body, trail
 
 
-def leading_name(text: str, *, strict: bool, max_rest_words: int = 8) -> str | None:
-    """The person's name at the start of `text` ("Jane Doe, Staff Writer | 3 May" -> "Jane Doe").
+def name_at(text: str, *, strict: bool, min_words: int = 1) -> tuple[str, int] | None:
+    """The person's name that `text` opens with, and the offset where it ends in `text`.
 
-    None when the start is not a name, or when too much text follows it: a label word opening a
-    sentence ("Par ailleurs, les entreprises ...") is not a byline.
+    Reads name words (capitalised when `strict`), initials and particles ("Ursula von der
+    Leyen", "Alejandro N. García"), and up to MAX_AUTHORS names joined by a conjunction or a
+    list ("A, B and C"); stops at the first word that cannot be part of a name, so what
+    follows the name does not matter ("Mathilde Giard pour Le Figaro" -> "Mathilde Giard").
+    None when `text` does not open with a name of at least `min_words` words.
     """
-    text = text.strip().strip("\"'“”«» ")
-    ends = [found.start() for found in (_NAME_END_RE.search(text), _NAME_STOPPER_RE.search(text)) if found]
-    ends.extend(_run_together_ends(text))
-    cut = min(ends, default=len(text))
-    name, rest = text[:cut], text[cut:]
-    name, rest = _with_listed_names(name, rest, strict=strict)
-    words = name.strip().rstrip(".:!?").split()
-    while words and words[-1].casefold() in NAME_PARTICLES:  # "María García el 3 de mayo"
-        words.pop()
-    name = " ".join(words)
-    if len(rest.split()) > max_rest_words or not is_person_name(name, strict=strict):
+    persons: list[list[tuple[str, int]]] = [[]]
+    end = 0
+    for found in re.finditer(r"\S+", text):
+        raw = found.group(0)
+        if not persons[-1] and not any(persons[:-1]) and raw.lstrip(_OPENING_MARKS) != raw and raw[0] in "([":
+            break
+        body, trail = _split_trailing(raw.lstrip("\"'“«‘"))
+        if not body:
+            break
+        key = body.casefold()
+        current = persons[-1]
+        if key in _CONJUNCTION_KEYS and current and len(persons) < MAX_LISTED_AUTHORS:
+            persons.append([])
+            continue
+        if body in _STOPPER_WORDS or key in _STOPPER_WORDS:
+            break
+        if key in NAME_PARTICLES and current:
+            current.append((body, -1))  # a particle: kept only when a name word follows
+            continue
+        run = _RUN_TOGETHER_RE.search(body)
+        if run and len(_WORD_START_RE.search(body, 0, run.start()).group(0)) >= 4:  # type: ignore[union-attr]
+            body, trail = body[: run.start()], "|"
+        lower_run = not strict and body[:1].islower()
+        written = [word for person in persons for word, position in person if position >= 0]
+        if lower_run and any(word[:1].isupper() for word in written):
+            break  # "Jean Dupont dans ...": a lower-case word after a capitalised name ends it
+        if body.isupper() and len(body) > 2 and len(written) >= 2 and not any(word.isupper() for word in written):
+            break  # "Derk Stokmans DEN HAAG": a dateline's city in capitals after the name
+        if not body.isupper() and body[:1].isupper() and len(written) >= 2 and all(
+            word.isupper() for word in written if len(word) > 1
+        ):
+            break  # "ERIC TUCKER Associated Press": an outlet after a name in capitals
+        if not _is_name_word(body, strict=strict) or (len(body) == 1 and body.islower()):
+            break
+        current.append((body, found.start() + raw.find(body) + len(body)))
+        end = current[-1][1]
+        if trail and trail[0] in ",":
+            rest = text[found.end() :]
+            listed = re.match(r"\s*([^,]+?)\s*(?:,|$)", rest)
+            if listed and len(persons) < MAX_LISTED_AUTHORS and _CONJUNCTION_RE.search(f" {rest} ") and is_person_name(
+                listed.group(1).split(" and ")[0].split(" et ")[0], strict=True
+            ) and _list_ends_with_conjunction(rest):
+                persons.append([])
+                continue
+            break
+        if trail:
+            break
+    while persons and (not persons[-1] or persons[-1][-1][1] < 0):
+        if persons[-1] and persons[-1][-1][1] < 0:
+            persons[-1].pop()
+        else:
+            persons.pop()
+    if not persons:
         return None
-    return name
+    for person in persons:
+        significant = [word for word, _ in person if word.casefold() not in NAME_PARTICLES]
+        if not significant or len(person) > MAX_NAME_WORDS:
+            return None
+    if len(persons[0]) < min_words:
+        return None
+    end = persons[-1][-1][1]
+    return text[: end].strip().lstrip("\"'“«‘").strip(), end
+
+
+def _list_ends_with_conjunction(rest: str) -> bool:
+    """Whether a comma-separated list of names after a name ends with "and NAME" within three items."""
+    items = rest.split(",")
+    for item in items[:MAX_LISTED_AUTHORS]:
+        if _CONJUNCTION_RE.search(f" {item.strip()} ") or item.strip().casefold().startswith(
+            tuple(f"{c} " for c in _CONJUNCTION_KEYS)
+        ):
+            return True
+    return False
+
+
+def display_name(name: str) -> str:
+    """A name in its usual case: words written all in capitals or all in lower case are capitalised
+    ("JÉRÔME GARCIN" -> "Jérôme Garcin", "alexis mouthon" -> "Alexis Mouthon"); particles stay lower
+    case, mixed-case words ("McDonald", "DeArdo") stay as written; footnote marks are dropped."""
+    name = name.strip().rstrip("*†‡ ").strip()
+
+    def fix(word: str) -> str:
+        if word.casefold() in NAME_PARTICLES or word.casefold() in _CONJUNCTION_KEYS:
+            return word.lower() if word.isupper() or word.islower() else word
+        if (word.isupper() and len(word.rstrip(".")) > 1) or word.islower():
+            return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
+        return word
+
+    words = name.split()
+    fixed = [fix(word) for word in words]
+    if fixed and fixed[0] != words[0] and fixed[0][:1].islower():
+        fixed[0] = fixed[0][:1].upper() + fixed[0][1:]
+    return " ".join(fixed)
+
+
+def nominative(name: str, endings: tuple[tuple[str, str], ...]) -> str:
+    """A name given in the genitive ("Χάρη Ανδρεόπουλου") in the nominative ("Χάρης Ανδρεόπουλος")."""
+    words = []
+    for word in name.split():
+        for genitive, nominative_ending in endings:
+            if word.endswith(genitive) and len(word) > len(genitive) + 1:
+                word = word[: -len(genitive)] + nominative_ending
+                break
+        words.append(word)
+    return " ".join(words)

@@ -160,7 +160,7 @@ AUTHOR_CONNECTORS: tuple[str, ...] = (
 )
 
 # Words that join several authors: "Jane Doe and John Smith".
-AUTHOR_CONJUNCTIONS: tuple[str, ...] = ("and", "&", "et", "und", "y", "e", "en")
+AUTHOR_CONJUNCTIONS: tuple[str, ...] = ("and", "&", "et", "und", "y", "e", "en", "och", "og", "și", "και")
 
 # Lower-case words that end a name in a byline: "By Jane Doe on May 3", "Par Jean Dupont le 12 mars",
 # "Von Anna Schmidt für die Zeit". Matched as written, so "Jean Le Pen" keeps its "Le".

@@ -127,8 +127,14 @@ def _json_ld_claims(json_ld: Sequence[Any], ctx: _Context) -> Iterator[Claim]:
     for node, _depth in json_ld_nodes(json_ld, stop_at=lambda key: _ld_key(key) is not None):
         for key, value in node.items():
             kind = _ld_key(key) if isinstance(key, str) else None
-            if kind:
-                yield from _reference_claims(kind, value, ctx, 0)
+            if not kind:
+                continue
+            # The copy's own author beside its isBasedOn is who it says wrote the original.
+            own_author = _first_text(node.get("author")) if kind == IS_BASED_ON else None
+            for claim in _reference_claims(kind, value, ctx, 0):
+                if claim.author is None and own_author:
+                    claim = Claim(claim.kind, claim.host, claim.url, own_author, claim.line)
+                yield claim
 
 
 def _microdata_claims(document: lxml_html.HtmlElement, ctx: _Context) -> Iterator[Claim]:

@@ -1,0 +1,193 @@
+"""The cue tables of `cues.py` compiled for matching on words, and a line cut into segments.
+
+A credit line is read segment by segment: separators (`;` `|` `/` `•` a spaced dash, a
+sentence's full stop, parentheses, a line break) cut it, commas cut a segment into clauses.
+Hosts and known outlet names are never cut ("HP/De Tijd", "www.example.com/a/b").
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from aggregator.extract.attribution.cues import GENITIVE_BYLINES, CueTable
+from aggregator.extract.attribution.forms import MIN_STEM, Token, keys, stems, tokens
+from aggregator.extract.attribution.phrases import AUTHOR_LABELS
+
+
+class Phrases:
+    """A set of phrases matched word by word on folded keys; when `inflected`, one-word phrases
+    also match their declined forms ("Artikels" ~ "Artikel")."""
+
+    def __init__(self, phrases: Iterable[str], *, inflected: bool = True) -> None:
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        self._stemmed: dict[str, tuple[str, ...]] = {}
+        for phrase in phrases:
+            words = keys(phrase)
+            if not words:
+                continue
+            self._by_first.setdefault(words[0], []).append(words)
+            if inflected and len(words) == 1 and len(words[0]) >= MIN_STEM:
+                for stem in stems(words[0]):
+                    self._stemmed.setdefault(stem, words)
+        for bucket in self._by_first.values():
+            bucket.sort(key=len, reverse=True)
+
+    def at(self, words: Sequence[Token], index: int) -> int:
+        """How many words the longest phrase starting at `index` covers (0: none)."""
+        if index >= len(words):
+            return 0
+        key = words[index].key
+        for phrase in self._by_first.get(key, ()):
+            if tuple(w.key for w in words[index : index + len(phrase)]) == phrase:
+                return len(phrase)
+        if len(key) >= MIN_STEM and any(stem in self._stemmed for stem in stems(key)):
+            return 1
+        return 0
+
+    def ending_at(self, words: Sequence[Token], end: int) -> int:
+        """How many words the longest phrase ending just before `end` covers (0: none)."""
+        for length in range(min(end, 5), 0, -1):
+            if self.at(words[end - length : end], 0) == length:
+                return length
+        return 0
+
+    def find(self, words: Sequence[Token], start: int = 0, stop: int | None = None) -> list[tuple[int, int]]:
+        """(index, length) of every phrase in words[start:stop], left to right, not overlapping."""
+        stop = len(words) if stop is None else stop
+        found = []
+        index = start
+        while index < stop:
+            length = self.at(words[:stop], index)
+            if length:
+                found.append((index, length))
+                index += length
+            else:
+                index += 1
+        return found
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """Every part of the cue tables, compiled."""
+
+    articles: Phrases
+    places: Phrases
+    origins: Phrases
+    pieces: Phrases
+    pointers: Phrases
+    bylines: Phrases
+    roles: Phrases
+    outlet_nouns: Phrases
+    reporting: Phrases
+    images: Phrases
+    asides: Phrases
+    promos: Phrases
+    dates: Phrases
+    genitive_bylines: Phrases
+
+    def is_filler(self, words: Sequence[Token], index: int) -> int:
+        """How many words at `index` carry no content of their own next to an outlet's name
+        (articles, place words, outlet nouns, piece words, dates, numbers): 0 when the word does."""
+        word = words[index]
+        if any(char.isdigit() for char in word.text) or (len(word.text) == 1 and not word.text.isupper()):
+            return 1
+        for part in (self.dates, self.articles, self.places, self.origins, self.outlet_nouns, self.pieces):
+            length = part.at(words, index)
+            if length:
+                return length
+        return 0
+
+
+@lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    """The compiled cue tables."""
+    table = CueTable()
+    return Grammar(
+        articles=Phrases(inflected=False, phrases=table.articles),
+        places=Phrases(inflected=False, phrases=table.places),
+        origins=Phrases(inflected=False, phrases=table.origins),
+        pieces=Phrases(table.pieces),
+        pointers=Phrases(inflected=False, phrases=table.pointers),
+        bylines=Phrases(inflected=False, phrases=(*table.bylines, *(label.rstrip(":") for label in AUTHOR_LABELS))),
+        roles=Phrases(table.roles),
+        outlet_nouns=Phrases(table.outlet_nouns),
+        reporting=Phrases(inflected=False, phrases=table.reporting),
+        images=Phrases(table.images),
+        asides=Phrases(inflected=False, phrases=table.asides),
+        promos=Phrases(inflected=False, phrases=table.promos),
+        dates=Phrases(inflected=False, phrases=table.dates),
+        genitive_bylines=Phrases(inflected=False, phrases=GENITIVE_BYLINES),
+    )
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a line between two separators."""
+
+    start: int
+    end: int
+    text: str
+    words: tuple[Token, ...]
+    before: str
+    """The separator before it ("" at the start of the line)."""
+    after: str
+    """The separator after it ("" at the end of the line)."""
+    parenthesised: bool
+
+    def clauses(self) -> list[tuple[int, int]]:
+        """(first word, word after the last) of each comma-separated clause."""
+        cuts = [i for i in range(1, len(self.words))
+                if "," in self.text[self.words[i - 1].end - self.start : self.words[i].start - self.start]]
+        bounds = [0, *cuts, len(self.words)]
+        return list(itertools.pairwise(bounds))
+
+
+# Separators between segments. A full stop ends a sentence unless it ends an initial, an
+# abbreviation or a number ("N. García", "Dr. Smith", "23. März").
+_SEPARATOR_RE = re.compile(
+    r"\n|[;|•·▪■►]|[–—]+|\s-+(?=\s|\w)|(?<=\w)-+\s|^-+\s|[()\[\]]|(?<!\d)/|/(?!\d)|[!?](?=\s|$|\W)"
+    r"|(?<=[^\W\d_]{2})\.(?=\s|$)|(?<=[^\W\d_]{3})\.(?=[^\W\d_]{2})"
+)
+_ABBREVIATIONS = frozenset({"dr", "prof", "mr", "mrs", "ms", "jr", "sr", "st", "no", "nr", "vol", "pp", "mme", "mlle",
+                            "hr", "fr", "dott", "ing", "sra", "ca", "vs", "etc", "inc", "ltd", "co"})
+
+
+def segments(text: str, protected: Sequence[tuple[int, int]]) -> list[Segment]:
+    """`text` cut at its separators, except inside the `protected` spans (hosts, outlet names)."""
+    cuts: list[tuple[int, int, str]] = []
+    for match in _SEPARATOR_RE.finditer(text):
+        start, end = match.span()
+        if any(a <= start < b for a, b in protected):
+            continue
+        if match.group(0) == ".":
+            word = re.search(r"(\w+)$", text[:start])
+            if word and word.group(1).casefold() in _ABBREVIATIONS:
+                continue
+        cuts.append((start, end, match.group(0).strip() or match.group(0)))
+    found: list[Segment] = []
+    position, before, depth = 0, "", 0  # depth: inside how many parentheses
+    for start, end, separator in [*cuts, (len(text), len(text), "")]:
+        piece = text[position:start]
+        if piece.strip():
+            offset = position + (len(piece) - len(piece.lstrip()))
+            stripped = piece.strip()
+            found.append(Segment(
+                start=offset, end=offset + len(stripped), text=stripped,
+                words=tuple(_shift(tokens(stripped), offset)), before=before, after=separator,
+                parenthesised=depth > 0,
+            ))
+        if separator in ("(", "["):
+            depth += 1
+        elif separator in (")", "]"):
+            depth = max(0, depth - 1)
+        before = separator
+        position = end
+    return found
+
+
+def _shift(words: list[Token], offset: int) -> list[Token]:
+    return [Token(w.text, w.key, w.start + offset, w.end + offset) for w in words]
