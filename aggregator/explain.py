@@ -57,6 +57,7 @@ class Explanation:
     match: dict[str, Any] | None = None
     candidates: list[dict[str, Any]] = field(default_factory=list)
     verdict: dict[str, Any] | None = None
+    copies: list[dict[str, Any]] = field(default_factory=list)  # of a canonical article: its republications
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -129,6 +130,11 @@ def explain(database_url: str, url: str, *, fetch: bool = True, settings: Settin
         if republication is None and found is not None:
             result.role = found.role
             result.article = _article(session, found.article.id)
+            result.copies = [
+                {"url": rep.url, "site": rep.site, "kind": rep.kind, "attribution": rep.attribution, "via": rep.via,
+                 "claimed_source_host": rep.claimed_source_host, "claimed_author": rep.claimed_author}
+                for rep in republications_of(session, [found.article.id])
+            ]
             if found.role == "canonical":
                 result.notes.append("the partner's original: the canonical article of its story")
             return result
@@ -225,6 +231,13 @@ def render(explanation: Explanation) -> str:
             + (f" via {display_url(e.verdict['via'])}" if e.verdict["via"] else "")
             + f": {e.verdict['reason']}"
         )
+    if e.role in ("canonical", "alias"):
+        lines.append(f"copies:     {len(e.copies)}" + (" found elsewhere" if e.copies else " found so far"))
+        for copy in e.copies:
+            claims = f"source {copy['claimed_source_host'] or '-'}, author {copy['claimed_author'] or '-'}"
+            via = f" via {display_url(copy['via'])}" if copy["via"] else ""
+            lines.append(f"  - {copy['attribution']:<12} {display_url(copy['url'])}  ({copy['kind']} copy on "
+                         f"{copy['site']}; claims {claims}{via})")
     for note in e.notes:
         lines.append(f"note:       {note}")
     return "\n".join(lines)

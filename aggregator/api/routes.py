@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
+import csv
+import io
 import re
 import threading
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, BeforeValidator
 from sqlalchemy import text
@@ -22,6 +24,8 @@ from aggregator.api.schemas import (
     ArticleDetail,
     ArticlePage,
     ArticleSummary,
+    Copy,
+    CopyPage,
     Health,
     JsonFeed,
     Lookup,
@@ -31,6 +35,7 @@ from aggregator.api.schemas import (
     SourceOut,
 )
 from storage import queries
+from storage.reports import CopyRow, copies_of_source
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -216,18 +221,14 @@ def list_republications(
     ))
 
 
-def url_spellings(url: str) -> tuple[list[str], str | None]:
-    """The exact spellings of `url` to look up (normalised first, then as given) and its match key."""
+def url_spellings(url: str) -> tuple[list[str], str]:
+    """The exact spellings of `url` to look up (normalised first, then as given) and its match key.
+
+    Raises ValueError for a string that is not an http(s) URL.
+    """
     from aggregator.urls import normalise_url, url_match_key  # URL rules belong to the domain
 
-    spellings = []
-    key = None
-    # A string that is no http(s) URL has no normal form nor key; it can still match verbatim.
-    with contextlib.suppress(ValueError):
-        spellings.append(normalise_url(url))
-        key = url_match_key(url)
-    spellings.append(url.strip())
-    return spellings, key
+    return list(dict.fromkeys([normalise_url(url), url.strip()])), url_match_key(url)
 
 
 @router.get("/lookup", response_model=Lookup, tags=["articles"])
@@ -236,15 +237,19 @@ def lookup(
     url: Annotated[str, Query(min_length=1, max_length=4096, description="Any URL: canonical, alias or "
                               "republication, with or without tracking parameters.")],
 ) -> ModelResponse:
-    """The canonical article a URL belongs to, and the URL's role."""
-    match = None
-    if _searchable(url):
+    """The canonical article a URL belongs to, and the URL's role; for a copy, its kind and verdict."""
+    try:
         spellings, key = url_spellings(url)
-        match = queries.find_url(session, candidates=spellings, match_key=key)
+    except ValueError as exc:
+        raise RequestValidationError([{"loc": ("query", "url"), "msg": f"not an http(s) URL: {exc}",
+                                       "type": "url_parsing"}]) from exc
+    match = queries.find_url(session, candidates=spellings, match_key=key) if _searchable(url) else None
     if match is None:
         raise _not_found(f"no article is known at {url!r}")
+    copy = Republication.from_row(match.republication) if match.republication else None
     return ModelResponse(Lookup(url=url, matched_url=match.url, role=match.role,  # type: ignore[arg-type]
-                                article=ArticleSummary.from_row(match.article)))
+                                kind=copy.kind if copy else None, attribution=copy.attribution if copy else None,
+                                republication=copy, article=ArticleSummary.from_row(match.article)))
 
 
 class SourceListCache:
@@ -274,6 +279,68 @@ def list_sources(session: SessionDep, request: Request) -> ModelResponse:
     """Every source with its counts of articles and of republications elsewhere (at most a minute old)."""
     cache: SourceListCache = request.app.state.source_list
     return ModelResponse(cache.get(session))
+
+
+Attribution = Literal["correct", "missing", "wrong", "intermediary"]
+
+
+def _copies(session: Session, host: str, attribution: str | None, site: str | None,
+            after_id: int | None, limit: int | None) -> list[CopyRow]:
+    from storage.sources import source_by_host
+
+    source = source_by_host(session, host) if _searchable(host, site) else None
+    if source is None:
+        raise _not_found(f"no source with host {host!r}")
+    return copies_of_source(session, source_id=source.id, attribution=attribution, site=site,
+                            after_id=after_id, limit=limit)
+
+
+CopyFilters = {
+    "attribution": Query(description="Only copies with this verdict (missing: no credit at all)."),
+    "site": Query(max_length=255, description="Only copies on this republishing host."),
+}
+
+
+@router.get("/sources/{host}/republications", response_model=CopyPage, tags=["sources"])
+def list_source_copies(
+    session: SessionDep,
+    host: Host,
+    attribution: Annotated[Attribution | None, CopyFilters["attribution"]] = None,
+    site: Annotated[str | None, CopyFilters["site"]] = None,
+    cursor: Annotated[
+        str | None,
+        Query(pattern=cursors.REPUBLICATION_CURSOR_PATTERN, description="The next_cursor of the previous page."),
+    ] = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> ModelResponse:
+    """Every copy of the source's articles on other sites, in the order they were found, one page at a time."""
+    after_id = cursors.decode_id(cursor) if cursor else None
+    rows = _copies(session, host, attribution, site, after_id, limit + 1)
+    next_cursor = str(rows[limit - 1].id) if len(rows) > limit else None
+    return ModelResponse(CopyPage(source=host, items=[Copy.from_row(r) for r in rows[:limit]],
+                                  next_cursor=next_cursor))
+
+
+CSV_DOC: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+
+
+@router.get("/sources/{host}/republications.csv", response_class=Response, responses=CSV_DOC, tags=["sources"])
+def download_source_copies(
+    session: SessionDep,
+    host: Host,
+    attribution: Annotated[Attribution | None, CopyFilters["attribution"]] = None,
+    site: Annotated[str | None, CopyFilters["site"]] = None,
+) -> Response:
+    """Every copy of the source's articles elsewhere as CSV (one row per copy, a header row), for a spreadsheet."""
+    rows = _copies(session, host, attribution, site, None, None)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(Copy.model_fields), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(Copy.from_row(row).model_dump(mode="json"))
+    filename = f"{host}-republications.csv"
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/sources/{host}", response_model=SourceOut, tags=["sources"])

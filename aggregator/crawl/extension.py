@@ -40,8 +40,10 @@ class ProcessAfterCrawl:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
         assert stats is not None
+        reporter = self.crawler.settings.get("AGGREGATOR_PROGRESS")
         try:
-            processed = process_pages(self.database_url, jobs=self.jobs)
+            processed = process_pages(self.database_url, jobs=self.jobs,
+                                      progress=reporter.processing if reporter is not None else None)
             processing_error = None
         except Exception as exc:  # recorded on the run; the fetched pages stay for `reprocess`
             spider.logger.exception("processing failed")
@@ -61,6 +63,14 @@ class ProcessAfterCrawl:
             "errors": raw.get("aggregator/errors", 0),
             "errors_by_kind": {k.rsplit("/", 1)[1]: v for k, v in raw.items()
                                if k.startswith("aggregator/errors/")},
+            # Most errors first, then by host.
+            "errors_by_host": dict(sorted(
+                ((k.removeprefix("aggregator/errors_by_host/"), v) for k, v in raw.items()
+                 if k.startswith("aggregator/errors_by_host/")),
+                key=lambda kv: (-kv[1], kv[0]),
+            )),
+            "feeds_turned_failing": list(raw.get("aggregator/feeds_turned_failing", [])),
+            "probes_missing": raw.get("aggregator/probes_missing", 0),
             **processed.as_dict(),
         }
         if processing_error:

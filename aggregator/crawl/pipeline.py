@@ -9,11 +9,12 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 
-from aggregator.crawl.items import FailedFetch, FetchedPage, PolledFeed, UnchangedPage, body_hash
-from aggregator.crawl.schedule import SchedulePolicy, next_poll
+from aggregator.crawl.items import FailedFetch, FetchedPage, PolledFeed, ReadResource, UnchangedPage, body_hash
+from aggregator.crawl.schedule import SchedulePolicy, is_failing, next_poll
 from storage.base import utcnow
 from storage.engine import session_scope
 from storage.feeds import (
@@ -24,7 +25,7 @@ from storage.feeds import (
     set_next_poll,
     upsert_feed,
 )
-from storage.pages import record_page_failure, store_fetched_page
+from storage.pages import clear_page_failure, record_page_failure, store_fetched_page
 
 
 class StoragePipeline:
@@ -48,6 +49,11 @@ class StoragePipeline:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"aggregator/{key}", count)
 
+    def _append(self, key: str, value: str) -> None:
+        assert self.crawler.stats is not None
+        values = list(self.crawler.stats.get_value(f"aggregator/{key}", []))
+        self.crawler.stats.set_value(f"aggregator/{key}", [*values, value])
+
     def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchedPage):
             self._store_page(item)
@@ -57,6 +63,9 @@ class StoragePipeline:
             self._store_failure(item)
         elif isinstance(item, UnchangedPage):
             self._inc("pages_not_modified")
+        elif isinstance(item, ReadResource):
+            with session_scope(self.database_url) as session:
+                clear_page_failure(session, url=item.url)
         return item
 
     def _store_page(self, item: FetchedPage) -> None:
@@ -108,6 +117,8 @@ class StoragePipeline:
                 feed_id = upsert_feed(session, source_id=item.source_id, url=item.url)
             if feed_id is not None:
                 errors = record_feed_error(session, feed_id=feed_id, status=item.status, error=item.reason)
+                if is_failing(errors, self.policy) and not is_failing(errors - 1, self.policy):
+                    self._append("feeds_turned_failing", item.url)
                 # Back off exponentially, honouring Retry-After; a failing feed is never dropped.
                 when = next_poll(
                     now=utcnow(), entry_times=[], headers=item.headers, ttl_minutes=None, status=item.status,
@@ -121,3 +132,5 @@ class StoragePipeline:
                 )
         self._inc("errors")
         self._inc(f"errors/{item.kind}")
+        # By host and port as requested: the summary names the hosts that failed.
+        self._inc(f"errors_by_host/{urlsplit(item.url).netloc}")
