@@ -436,8 +436,7 @@ def crawl(
     from storage.locks import LockHeld
 
     _check_logging(log_level, log_format)
-    level = "ERROR" if quiet else ("INFO" if verbose and log_level.upper() in ("WARNING", "ERROR") else log_level)
-    configure_logging(level, log_format, requests=verbose)
+    configure_logging("ERROR" if quiet else log_level, log_format, requests=verbose)
     progress = None if quiet else reporter_for(sys.stderr)
     try:
         summary = run_crawl(database_url, hosts=[h.lower() for h in source or []], due=due, feeds_only=feeds_only,

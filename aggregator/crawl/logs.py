@@ -2,7 +2,8 @@
 
 A fetch failure is recorded on its feed or page, counted, and named in the crawl's summary; the
 lines Scrapy logs for it (robots.txt, retries, download errors) only bury that summary, so they
-are shown from level INFO on. `requests=True` (`crawl -v`) logs every request and response.
+are shown from level INFO on. `requests=True` (`crawl -v`) logs every response and every failed
+request, with its traceback.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class _Threshold(logging.Filter):
         self.requests = requests
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.requests and record.name == REQUEST_LOGGER:
+        if self.requests and record.name.startswith((REQUEST_LOGGER, *FETCH_ERROR_LOGGERS)):
             return True
         if record.name.startswith(FETCH_ERROR_LOGGERS) and self.level > logging.INFO:
             return False
