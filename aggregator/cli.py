@@ -644,7 +644,7 @@ def export(
 
 @app.command()
 def explain(
-    urls: Annotated[list[str], typer.Argument(metavar="URL...",
+    urls: Annotated[list[str], typer.Argument(metavar="URL",
                                               help="Any URLs: canonical articles, aliases, republications...")],
     database_url: Database = "",
     fetch: Annotated[bool, typer.Option("--fetch/--no-fetch",
