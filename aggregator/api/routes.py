@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -12,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, BeforeValidator
 from sqlalchemy import text
@@ -231,19 +231,23 @@ def url_spellings(url: str) -> tuple[list[str], str]:
     return list(dict.fromkeys([normalise_url(url), url.strip()])), url_match_key(url)
 
 
+# What is not even shaped like an http(s) URL is refused (422) by validation; the rest is looked up.
+HTTP_URL_PATTERN = r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s]"
+
+
 @router.get("/lookup", response_model=Lookup, tags=["articles"])
 def lookup(
     session: SessionDep,
-    url: Annotated[str, Query(min_length=1, max_length=4096, description="Any URL: canonical, alias or "
-                              "republication, with or without tracking parameters.")],
+    url: Annotated[str, Query(min_length=1, max_length=4096, pattern=HTTP_URL_PATTERN,
+                              description="Any http(s) URL: canonical, alias or republication, with or without "
+                              "tracking parameters.")],
 ) -> ModelResponse:
     """The canonical article a URL belongs to, and the URL's role; for a copy, its kind and verdict."""
-    try:
-        spellings, key = url_spellings(url)
-    except ValueError as exc:
-        raise RequestValidationError([{"loc": ("query", "url"), "msg": f"not an http(s) URL: {exc}",
-                                       "type": "url_parsing"}]) from exc
-    match = queries.find_url(session, candidates=spellings, match_key=key) if _searchable(url) else None
+    match = None
+    if _searchable(url):
+        with contextlib.suppress(ValueError):  # shaped like a URL, yet unreadable: no article there
+            spellings, key = url_spellings(url)
+            match = queries.find_url(session, candidates=spellings, match_key=key)
     if match is None:
         raise _not_found(f"no article is known at {url!r}")
     copy = Republication.from_row(match.republication) if match.republication else None
