@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import re
 import threading
 import time
@@ -34,8 +32,10 @@ from aggregator.api.schemas import (
     SourceList,
     SourceOut,
 )
+from aggregator.report import CopyRecord, copies_csv
 from storage import queries
 from storage.reports import CopyRow, copies_of_source
+from storage.sources import REPUBLISHER, source_by_host
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -290,34 +290,33 @@ Attribution = Literal["correct", "missing", "wrong", "intermediary"]
 
 def _copies(session: Session, host: str, attribution: str | None, site: str | None,
             after_id: int | None, limit: int | None) -> list[CopyRow]:
-    from storage.sources import source_by_host
-
+    """A partner's copies elsewhere; a republisher's copies of others' articles (as in the report)."""
     source = source_by_host(session, host) if _searchable(host, site) else None
     if source is None:
         raise _not_found(f"no source with host {host!r}")
-    return copies_of_source(session, source_id=source.id, attribution=attribution, site=site,
-                            after_id=after_id, limit=limit)
+    return copies_of_source(session, source_id=source.id, republisher=source.role == REPUBLISHER,
+                            attribution=attribution, site=site, after_id=after_id, limit=limit)
 
 
-CopyFilters = {
-    "attribution": Query(description="Only copies with this verdict (missing: no credit at all)."),
-    "site": Query(max_length=255, description="Only copies on this republishing host."),
-}
+AttributionFilter = Annotated[Attribution | None,
+                              Query(description="Only copies with this verdict (missing: no credit at all).")]
+SiteFilter = Annotated[str | None, Query(max_length=255, description="Only copies on this republishing host.")]
 
 
 @router.get("/sources/{host}/republications", response_model=CopyPage, tags=["sources"])
 def list_source_copies(
     session: SessionDep,
     host: Host,
-    attribution: Annotated[Attribution | None, CopyFilters["attribution"]] = None,
-    site: Annotated[str | None, CopyFilters["site"]] = None,
+    attribution: AttributionFilter = None,
+    site: SiteFilter = None,
     cursor: Annotated[
         str | None,
         Query(pattern=cursors.REPUBLICATION_CURSOR_PATTERN, description="The next_cursor of the previous page."),
     ] = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> ModelResponse:
-    """Every copy of the source's articles on other sites, in the order they were found, one page at a time."""
+    """Every copy of the source's articles on other sites, in the order they were found, one page at a time
+    (for a republisher: the copies of others' articles found on its site)."""
     after_id = cursors.decode_id(cursor) if cursor else None
     rows = _copies(session, host, attribution, site, after_id, limit + 1)
     next_cursor = str(rows[limit - 1].id) if len(rows) > limit else None
@@ -332,18 +331,15 @@ CSV_DOC: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {"sche
 def download_source_copies(
     session: SessionDep,
     host: Host,
-    attribution: Annotated[Attribution | None, CopyFilters["attribution"]] = None,
-    site: Annotated[str | None, CopyFilters["site"]] = None,
+    attribution: AttributionFilter = None,
+    site: SiteFilter = None,
 ) -> Response:
-    """Every copy of the source's articles elsewhere as CSV (one row per copy, a header row), for a spreadsheet."""
-    rows = _copies(session, host, attribution, site, None, None)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(Copy.model_fields), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(Copy.from_row(row).model_dump(mode="json"))
+    """The source's copies as CSV for a spreadsheet: the columns of `aggregator report --format csv`, one row
+    per copy, copies without credit first."""
+    copies = sorted((CopyRecord(row) for row in _copies(session, host, attribution, site, None, None)),
+                    key=CopyRecord.sort_key)
     filename = f"{host}-republications.csv"
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+    return Response(copies_csv(copies), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -68,14 +69,23 @@ def report_dict(report: PartnerReport) -> dict[str, Any]:
     }
 
 
-def report_csv(report: PartnerReport) -> str:
-    """The report's copies as CSV with a header row (COPY_COLUMNS), uncredited first."""
+def copies_csv(copies: Iterable[CopyRecord]) -> str:
+    """Copies as CSV, in the order given, with a header row (COPY_COLUMNS)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COPY_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for copy in report.copies:
+    for copy in copies:
         writer.writerow(copy_dict(copy))
     return out.getvalue()
+
+
+def report_csv(report: PartnerReport) -> str:
+    """The report's copies as CSV with a header row (COPY_COLUMNS), uncredited first."""
+    return copies_csv(report.copies)
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def _verdicts(counts: dict[str, int]) -> str:
@@ -89,12 +99,13 @@ def report_text(report: PartnerReport) -> str:
     lines = [
         f"Republications of {report.host} ({report.name}, {report.role}), {window}",
         f"{totals['articles']} articles, {totals['articles_copied']} of them copied; "
-        f"{totals['copies']} copies on {totals['sites']} sites: {_verdicts(totals)}",
+        f"{_count(totals['copies'], 'copy', 'copies')} on {_count(totals['sites'], 'site', 'sites')}: "
+        f"{_verdicts(totals)}",
     ]
     if report.by_site:
         lines += ["", "By site (most copies without credit first):"]
         width = max(len(site.site) for site in report.by_site)
-        lines += [f"  {site.site:<{width}}  {site.copies:>4} copies: {_verdicts(site.by_verdict)}"
+        lines += [f"  {site.site:<{width}}  {_count(site.copies, 'copy', 'copies'):>11}: {_verdicts(site.by_verdict)}"
                   for site in report.by_site]
     uncredited = [c for c in report.copies if not c.credited]
     credited = [c for c in report.copies if c.credited]
@@ -113,8 +124,8 @@ def report_text(report: PartnerReport) -> str:
         lines += ["", "Articles:"]
         for article in report.articles:
             date = f"{article.published:%Y-%m-%d}" if article.published else "undated   "
-            copies = (f"{article.copies} copies ({article.uncredited} without credit)" if article.copies
-                      else "no copy found")
+            copies = (f"{_count(article.copies, 'copy', 'copies')} ({article.uncredited} without credit)"
+                      if article.copies else "no copy found")
             lines.append(f"  {date}  {article.title or display_url(article.url)}  {copies}")
     if not report.copies:
         lines += ["", "No copy found" + (" in this window." if report.since else ".")]
