@@ -1,8 +1,8 @@
-"""Read queries for operators: each source's crawl health and copy counts, and whole-database counts."""
+"""Read queries for operators: each source's crawl health, and what the whole database holds."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,21 +13,14 @@ from storage.articles import Article, Republication
 from storage.feeds import Feed
 from storage.pages import FAILED, Page
 from storage.runs import CrawlRun
-from storage.sources import PARTNER, Source
+from storage.sources import Source
 
 
 @dataclass
-class SourceHealth:
-    """How a source's crawling goes, and how its copies are credited.
+class CrawlHealth:
+    """How a source's crawling goes: its feeds, its failed sitemaps and listing pages, its last
+    success and next poll."""
 
-    For a partner, `copies` counts the copies of its articles elsewhere; for a republisher, the
-    copies found on its own site. Both by verdict (correct, missing, wrong, intermediary).
-    """
-
-    host: str
-    name: str
-    role: str
-    home_url: str
     feeds: int = 0
     feeds_in_error: int = 0  # last poll failed
     failing_feeds: int = 0  # failed `failing_after` times in a row or more
@@ -35,30 +28,21 @@ class SourceHealth:
     failed_listings: int = 0
     last_success: datetime | None = None
     next_poll: datetime | None = None
-    articles: int = 0
-    copies: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def copy_count(self) -> int:
-        """Every copy, whatever its verdict."""
-        return sum(self.copies.values())
-
-    @property
-    def uncredited(self) -> int:
-        """Copies whose verdict is not `correct`."""
-        return self.copy_count - self.copies.get("correct", 0)
 
 
-def source_health(session: Session, *, failing_after: int) -> list[SourceHealth]:
-    """Every source by host, with its crawl health and copy counts.
+def crawl_health(session: Session, *, failing_after: int) -> dict[str, CrawlHealth]:
+    """The crawl health of every source, by host.
 
     A feed counts as failing from `failing_after` consecutive errors on. Failed sitemaps and
-    listing pages are those whose last fetch failed (a later success clears the failure).
+    listing pages are those whose last fetch failed (a later success clears the failure). The
+    last success is the latest good feed poll or page fetch.
     """
-    found = {
-        s.id: SourceHealth(host=s.host, name=s.name, role=s.role, home_url=s.home_url)
-        for s in session.scalars(select(Source).order_by(Source.host))
-    }
+    hosts = {source_id: host for source_id, host in session.execute(select(Source.id, Source.host))}
+    found = {host: CrawlHealth() for host in hosts.values()}
+
+    def health_of(source_id: int | None) -> CrawlHealth | None:
+        return found[hosts[source_id]] if source_id in hosts else None
+
     feed_rows = session.execute(
         select(
             Feed.source_id,
@@ -70,7 +54,7 @@ def source_health(session: Session, *, failing_after: int) -> list[SourceHealth]
         ).group_by(Feed.source_id)
     )
     for source_id, count, in_error, failing, last_ok, next_poll in feed_rows:
-        if (health := found.get(source_id)) is not None:
+        if (health := health_of(source_id)) is not None:
             health.feeds, health.feeds_in_error, health.failing_feeds = count, int(in_error or 0), int(failing or 0)
             health.last_success, health.next_poll = _as_utc(last_ok), _as_utc(next_poll)
     page_rows = session.execute(
@@ -81,35 +65,16 @@ def source_health(session: Session, *, failing_after: int) -> list[SourceHealth]
         ).where(Page.state == FAILED).group_by(Page.source_id)
     )
     for source_id, sitemaps, listings in page_rows:
-        if source_id is not None and (health := found.get(source_id)) is not None:
+        if (health := health_of(source_id)) is not None:
             health.failed_sitemaps, health.failed_listings = int(sitemaps or 0), int(listings or 0)
     last_fetch = session.execute(
         select(Page.source_id, func.max(Page.fetched_at)).where(Page.state != FAILED).group_by(Page.source_id)
     )
     for source_id, fetched_at in last_fetch:
-        health = found.get(source_id) if source_id is not None else None
-        moment = _as_utc(fetched_at)
+        health, moment = health_of(source_id), _as_utc(fetched_at)
         if health is not None and moment and (health.last_success is None or moment > health.last_success):
             health.last_success = moment
-    for source_id, count in session.execute(select(Article.source_id, func.count()).group_by(Article.source_id)):
-        if (health := found.get(source_id)) is not None:
-            health.articles = int(count)
-    matched = Republication.article_id.is_not(None)
-    of_partner = session.execute(
-        select(Article.source_id, Republication.attribution, func.count())
-        .join(Article, Article.id == Republication.article_id)
-        .group_by(Article.source_id, Republication.attribution)
-    )
-    on_republisher = session.execute(
-        select(Republication.source_id, Republication.attribution, func.count())
-        .where(matched).group_by(Republication.source_id, Republication.attribution)
-    )
-    for rows, role_is_partner in ((of_partner, True), (on_republisher, False)):
-        for source_id, attribution, count in rows:
-            health = found.get(source_id) if source_id is not None else None
-            if health is not None and (health.role == PARTNER) == role_is_partner and attribution:
-                health.copies[attribution] = int(count)
-    return list(found.values())
+    return found
 
 
 def database_counts(session: Session, *, failing_after: int) -> dict[str, Any]:

@@ -111,6 +111,13 @@ class SourceStats:
     wrongly_attributed: int
     via_intermediary: int
 
+    @property
+    def by_verdict(self) -> dict[str, int]:
+        """The republications by attribution verdict."""
+        uncredited = self.unattributed + self.wrongly_attributed + self.via_intermediary
+        return {"missing": self.unattributed, "wrong": self.wrongly_attributed,
+                "intermediary": self.via_intermediary, "correct": self.republications - uncredited}
+
 
 def _article_columns() -> AnySelect:
     stmt: AnySelect = select(

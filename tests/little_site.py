@@ -86,8 +86,8 @@ def serve_little_site(pages: dict[str, tuple[int, str, str]] | None = None) -> I
         server.server_close()
 
 
-def closed_port() -> int:
-    """A loopback port with nothing listening (bound, then released)."""
+def free_port() -> int:
+    """A loopback port with nothing listening (bound, then released): free to serve on, or to be refused."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.little_site import free_port
 from tests.syndication_web import cli_env, run_cli, serve_web, sources_yaml, truth
 
 pytestmark = pytest.mark.integration
@@ -54,12 +54,6 @@ def browser(tmp_path: Path) -> Iterator[object]:
         driver.quit()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def served(tmp_path: Path, database_url: str) -> Iterator[str]:
     """`aggregator serve` over a crawl of the shared web; yields its base URL."""
@@ -70,7 +64,7 @@ def served(tmp_path: Path, database_url: str) -> Iterator[str]:
         run_cli("db", "upgrade", env=env)
         run_cli("sources", "import", str(sources_file), env=env)
         run_cli("crawl", env=env)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "aggregator.cli", "serve", "--port", str(port)],
                               cwd=REPO_ROOT, env=cli_env(database_url), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)

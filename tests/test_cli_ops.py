@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ import pytest
 from storage.engine import session_scope
 from storage.sources import list_sources
 from tests.conftest import REPO_ROOT
-from tests.little_site import closed_port, serve_little_site
+from tests.little_site import free_port, serve_little_site
 from tests.syndication_web import cli_env, run_cli
 
 pytestmark = pytest.mark.integration
@@ -39,7 +38,7 @@ def _bad_urls(tmp_path: Path) -> list[str]:
         "not a url at all",
         "mysql://user@127.0.0.1/db",
         f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'x.db'}",
-        f"postgresql://postgres:secret@127.0.0.1:{closed_port()}/nothing",
+        f"postgresql://postgres:secret@127.0.0.1:{free_port()}/nothing",
     ]
 
 
@@ -57,7 +56,7 @@ def test_a_bad_database_url_is_one_line_not_a_traceback(tmp_path: Path, command:
 def test_db_upgrade_names_the_missing_folder_and_a_server_down(tmp_path: Path) -> None:
     missing = run_cli("db", "upgrade", env=cli_env(f"sqlite:///{tmp_path / 'nope' / 'a.db'}"), check=False)
     assert missing.returncode == 1 and "does its folder exist" in missing.stderr
-    down = run_cli("db", "upgrade", env=cli_env(f"postgresql://postgres@127.0.0.1:{closed_port()}/x"), check=False)
+    down = run_cli("db", "upgrade", env=cli_env(f"postgresql://postgres@127.0.0.1:{free_port()}/x"), check=False)
     assert down.returncode == 1 and "Connection refused" in down.stderr and len(down.stderr.splitlines()) == 1
 
 
@@ -95,18 +94,12 @@ def test_sources_add_keeps_the_port_and_updates_a_known_site(tmp_path: Path, dat
     assert {"/", "/feed.xml", "/posts/tomatoes/", "/sitemap.xml"} <= set(site.requested)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.parametrize("log_format", ["text", "json"])
 def test_serve_writes_an_access_log(tmp_path: Path, log_format: str) -> None:
     database_url = f"sqlite:///{tmp_path / 'serve.db'}"
     env = cli_env(database_url)
     run_cli("db", "upgrade", env=env)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "aggregator.cli", "serve", "--port", str(port), "--log-format", log_format],
         cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

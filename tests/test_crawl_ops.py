@@ -15,8 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from aggregator.api import create_app
 from aggregator.crawl.run import lock_holder, scrapy_settings
 from storage.engine import session_scope
 from storage.feeds import Feed
@@ -24,7 +26,7 @@ from storage.locks import crawl_lock
 from storage.pages import FAILED, Page
 from storage.runs import last_runs
 from tests.conftest import REPO_ROOT
-from tests.little_site import closed_port, serve_little_site, sources_file_for
+from tests.little_site import free_port, serve_little_site, sources_file_for
 from tests.syndication_web import cli_env, run_cli
 
 pytestmark = pytest.mark.integration
@@ -38,7 +40,7 @@ def _prepare(tmp_path: Path, database_url: str, entries: list[dict[str, object]]
 
 
 def test_summary_names_a_dead_partner_and_strict_exits_3(tmp_path: Path, database_url: str) -> None:
-    dead = f"localhost:{closed_port()}"  # another host than the live site's 127.0.0.1
+    dead = f"localhost:{free_port()}"  # another host than the live site's 127.0.0.1
     with serve_little_site() as site:
         env = _prepare(tmp_path, database_url, [
             {"name": "Little", "home": f"{site.base}/", "role": "partner"},
@@ -58,6 +60,12 @@ def test_summary_names_a_dead_partner_and_strict_exits_3(tmp_path: Path, databas
         assert f"feeds now FAILING (1; see `aggregator feeds list --failing`): http://{dead}/feed.xml" in strict.stdout
         again = run_cli("crawl", "--strict", env=env, check=False)
         assert again.returncode == 3 and "feeds now FAILING" not in again.stdout  # it was FAILING already
+    # The dashboard shows the dead source's health, and the live one as ok.
+    index = TestClient(create_app(database_url)).get("/").text
+    dead_row = index[index.index('href="/sites/localhost"'):].split("</tr>")[0]
+    live_row = index[index.index('href="/sites/127.0.0.1"'):].split("</tr>")[0]
+    assert "1 feed FAILING" in dead_row and "1 listing page failed" in dead_row, dead_row
+    assert ">ok<" in live_row and "never" not in live_row.split("</td>")[3], live_row  # its last success
     with serve_little_site() as site:
         healthy = _prepare(tmp_path, f"sqlite:///{tmp_path / 'healthy.db'}",
                            [{"name": "Little", "home": f"{site.base}/", "role": "partner"}])

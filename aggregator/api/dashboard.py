@@ -5,6 +5,7 @@ Server-rendered HTML, usable without JavaScript and on a phone. Read-only, like 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
@@ -15,7 +16,9 @@ from aggregator.api.routes import SessionDep
 from aggregator.crawl.schedule import DEFAULT_POLICY
 from aggregator.explain import explain
 from aggregator.report import partner_report
-from storage.health import source_health
+from storage.health import CrawlHealth, crawl_health
+from storage.queries import SourceStats, source_stats
+from storage.sources import PARTNER
 
 dashboard = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -24,18 +27,27 @@ def _root(request: Request) -> str:
     return str(request.scope.get("root_path", ""))
 
 
+@dataclass(frozen=True)
+class SourceRow:
+    """A row of the dashboard: a source's counts (as /sources gives them) and its crawl health."""
+
+    stats: SourceStats
+    health: CrawlHealth
+
+
 @dashboard.get("/")
 def index(session: SessionDep, request: Request) -> HTMLResponse:
     """Every source: its crawl health and its copies by verdict."""
-    sources = source_health(session, failing_after=DEFAULT_POLICY.failing_after)
-    partners = [s for s in sources if s.role == "partner"]
+    health = crawl_health(session, failing_after=DEFAULT_POLICY.failing_after)
+    rows = [SourceRow(stats, health.get(stats.host) or CrawlHealth()) for stats in source_stats(session)]
+    partners = [row.stats for row in rows if row.stats.role == PARTNER]
     totals = {
-        "articles": sum(s.articles for s in sources),
-        "copies": sum(s.copy_count for s in partners),
-        "uncredited": sum(s.uncredited for s in partners),
-        "failing": sum(s.failing_feeds for s in sources),
+        "articles": sum(row.stats.articles for row in rows),
+        "copies": sum(s.republications for s in partners),
+        "uncredited": sum(s.republications - s.by_verdict["correct"] for s in partners),
+        "failing": sum(row.health.failing_feeds for row in rows),
     }
-    return HTMLResponse(render_page("index.html", root=_root(request), sources=sources, totals=totals,
+    return HTMLResponse(render_page("index.html", root=_root(request), sources=rows, totals=totals,
                                     failing_after=DEFAULT_POLICY.failing_after))
 
 
