@@ -35,6 +35,7 @@ from storage.republications import (
     article_for_url,
     article_summary,
     republication_for_url,
+    republications_of,
 )
 from storage.sources import sources_by_host
 
@@ -57,6 +58,7 @@ class Explanation:
     verdict: dict[str, Any] | None = None
     credits: dict[str, Any] | None = None
     """What verification found of the original's source and author in the copy's credit positions."""
+    copies: list[dict[str, Any]] = field(default_factory=list)  # of a canonical article: its republications
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -129,6 +131,11 @@ def explain(database_url: str, url: str, *, fetch: bool = True, settings: Settin
         if republication is None and found is not None:
             result.role = found.role
             result.article = _article(session, found.article.id)
+            result.copies = [
+                {"url": rep.url, "site": rep.site, "kind": rep.kind, "attribution": rep.attribution, "via": rep.via,
+                 "claimed_source_host": rep.claimed_source_host, "claimed_author": rep.claimed_author}
+                for rep in republications_of(session, [found.article.id])
+            ]
             if found.role == "canonical":
                 result.notes.append("the partner's original: the canonical article of its story")
             return result
@@ -251,6 +258,13 @@ def render(explanation: Explanation) -> str:
         decided = e.verdict.get("decided_by")
         if decided:
             lines.append(f"decided by: {decided.get('decided_by', 'claim')}: {_mention(decided)}")
+    if e.role in ("canonical", "alias"):
+        lines.append(f"copies:     {len(e.copies)}" + (" found elsewhere" if e.copies else " found so far"))
+        for copy in e.copies:
+            claims = f"source {copy['claimed_source_host'] or '-'}, author {copy['claimed_author'] or '-'}"
+            via = f" via {display_url(copy['via'])}" if copy["via"] else ""
+            lines.append(f"  - {copy['attribution']:<12} {display_url(copy['url'])}  ({copy['kind']} copy on "
+                         f"{copy['site']}; claims {claims}{via})")
     for note in e.notes:
         lines.append(f"note:       {note}")
     return "\n".join(lines)

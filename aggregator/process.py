@@ -419,12 +419,15 @@ def process_pages(
     return processor.stats
 
 
-def stream_pages(database_url: str, *, jobs: int, stop: Event, parent_pid: int | None = None) -> ProcessingStats:
+def stream_pages(
+    database_url: str, *, jobs: int, stop: Event, parent_pid: int | None = None, counter: Any = None
+) -> ProcessingStats:
     """Process pages as the crawl stores them, until `stop` is set and every page is processed.
 
     Looks for unprocessed pages continually (every IDLE_POLL_SECONDS when there is nothing to do).
     Stops early, after the batch in hand, when the process `parent_pid` has gone (a crawl killed
-    outright): what is stored is committed, and the next run processes the rest.
+    outright): what is stored is committed, and the next run processes the rest. `counter` (a
+    shared multiprocessing value) follows how many pages were processed.
     """
     processor = PageProcessor(database_url, jobs=jobs)
     try:
@@ -436,7 +439,9 @@ def stream_pages(database_url: str, *, jobs: int, stop: Event, parent_pid: int |
             if waiting and len(processor.in_flight) < 2:
                 processor.submit(waiting[:BATCH_SIZE])
             elif processor.in_flight:
-                processor.store_oldest()
+                stored = processor.store_oldest()
+                if counter is not None:
+                    counter.value += stored
             elif stopping:
                 break  # stop was set before this look found nothing: every page is processed
             else:
@@ -452,10 +457,10 @@ def stream_pages(database_url: str, *, jobs: int, stop: Event, parent_pid: int |
     return processor.stats
 
 
-def _stream_main(database_url: str, jobs: int, stop: Event, results: Any, parent_pid: int) -> None:
+def _stream_main(database_url: str, jobs: int, stop: Event, results: Any, parent_pid: int, counter: Any) -> None:
     """Body of the processing process started by `ProcessingDriver`."""
     try:
-        results.put(("ok", stream_pages(database_url, jobs=jobs, stop=stop, parent_pid=parent_pid)))
+        results.put(("ok", stream_pages(database_url, jobs=jobs, stop=stop, parent_pid=parent_pid, counter=counter)))
     except Exception as exc:  # reported to the crawl, which records it on the run
         log.exception("processing failed")
         results.put(("error", f"{type(exc).__name__}: {exc}"))
@@ -471,16 +476,29 @@ class ProcessingDriver:
         context = multiprocessing.get_context("spawn")  # a clean interpreter: no reactor, no open sockets
         self._stop = context.Event()
         self._results = context.Queue()
+        self._processed = context.Value("q", 0)
         self._process = context.Process(
-            target=_stream_main, args=(database_url, jobs, self._stop, self._results, os.getpid()),
+            target=_stream_main, args=(database_url, jobs, self._stop, self._results, os.getpid(), self._processed),
             name="aggregator-processing", daemon=False,
         )
         self._process.start()
 
-    def finish(self) -> tuple[ProcessingStats, str | None]:
-        """Let processing finish the pages stored so far; return its stats and its error, if any."""
+    def pages_processed(self) -> int:
+        """How many pages processing has stored so far."""
+        return int(self._processed.value)
+
+    def finish(self, progress: Callable[[int], None] | None = None) -> tuple[ProcessingStats, str | None]:
+        """Let processing finish the pages stored so far; return its stats and its error, if any.
+
+        `progress(pages processed)` is called when waiting starts, when the count changes (looked at
+        every second) and at the end.
+        """
         self._stop.set()
+        reported = -1
         while True:
+            if progress is not None and (done := self.pages_processed()) != reported:
+                progress(done)
+                reported = done
             try:
                 status, value = self._results.get(timeout=1.0)
                 break
@@ -489,6 +507,8 @@ class ProcessingDriver:
                     code = self._process.exitcode
                     return ProcessingStats(), f"the processing process stopped unexpectedly (exit code {code})"
         self._process.join(timeout=30)
+        if progress is not None and (done := self.pages_processed()) != reported:
+            progress(done)
         if status == "ok":
             return value, None
         return ProcessingStats(), str(value)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
@@ -24,7 +25,15 @@ from twisted.python.failure import Failure
 from aggregator.crawl.failures import describe_failure, header, response_headers
 from aggregator.crawl.feed_discovery import feed_links
 from aggregator.crawl.feeds import ParsedEntry, SeenEntry, classify_entries, parse_feed
-from aggregator.crawl.items import FailedFetch, FetchedPage, PolledFeed, UnchangedPage, body_hash, body_unchanged
+from aggregator.crawl.items import (
+    FailedFetch,
+    FetchedPage,
+    PolledFeed,
+    ReadResource,
+    UnchangedPage,
+    body_hash,
+    body_unchanged,
+)
 from aggregator.crawl.listing import parse_listing
 from aggregator.crawl.sitemaps import parse_sitemap
 from aggregator.urls import host_of, requestable_url, site_key, try_normalise_url
@@ -117,12 +126,13 @@ class SourcesSpider(scrapy.Spider):
             return
         source["robots_seen"] = True
         named = list(getattr(getattr(robotparser, "rp", None), "sitemaps", []) or [])
-        if not named and not source["sitemaps"]:
-            named = [f"{request.url.split('://')[0]}://{host}/sitemap.xml"]
+        guessed = not named and not source["sitemaps"]
+        if guessed:  # a guess: its 404 is an answer, not a failure
+            named = [urljoin(request.url, "/sitemap.xml")]
         assert self.crawler.engine is not None
         for url in named:
             if (normal := requestable_url(url)) and normal not in source["sitemaps"]:
-                self.crawler.engine.crawl(self.sitemap_request(host, normal))
+                self.crawler.engine.crawl(self.sitemap_request(host, normal, probe=guessed))
 
     # -- requests --------------------------------------------------------------------------
 
@@ -138,9 +148,9 @@ class SourcesSpider(scrapy.Spider):
                   "body_hash": feed.get("body_hash"), "handle_httpstatus_list": NOT_MODIFIED},
         )
 
-    def sitemap_request(self, host: str, url: str) -> Request:
+    def sitemap_request(self, host: str, url: str, *, probe: bool = False) -> Request:
         return Request(url, callback=self.parse_sitemap, errback=self.failed, priority=5,
-                       meta={"source_host": host, "kind": "sitemap"})
+                       meta={"source_host": host, "kind": "sitemap", "probe": probe})
 
     def article_requests(self, urls: Iterable[str | None], *, refresh: bool = False) -> list[Request]:
         """Requests for the article candidates among `urls` that lie on a known source.
@@ -197,6 +207,7 @@ class SourcesSpider(scrapy.Spider):
         yield from self.parse_listing(response)
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
+        yield from _read(response)
         if not hasattr(response, "text"):
             return
         listing = parse_listing(response.text, response.url)
@@ -204,9 +215,10 @@ class SourcesSpider(scrapy.Spider):
         depth = int(response.meta.get("listing_depth", 0))
         if depth < int(self.settings.getint("AGGREGATOR_MAX_LISTING_PAGES")):
             for url in listing.next_pages:
+                # A next page is a guess from the page's links: its 404 is no failure of the site.
                 yield Request(url, callback=self.parse_listing, errback=self.failed,
                               meta={"source_host": response.meta["source_host"], "kind": "listing",
-                                    "listing_depth": depth + 1})
+                                    "listing_depth": depth + 1, "probe": True})
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         meta = response.meta
@@ -240,6 +252,7 @@ class SourcesSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         meta = response.meta
+        yield from _read(response)
         sitemap = parse_sitemap(response.body)
         if sitemap.error:
             # A partly readable sitemap is recorded as an error and still used for what it gives.
@@ -272,10 +285,20 @@ class SourcesSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
         status, reason, headers = describe_failure(failure)
+        if meta.get("probe") and status in (404, 410):
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("aggregator/probes_missing")
+            return
         source = self.sources.get(meta.get("source_host", ""))
         yield FailedFetch(url=meta.get("feed_url") or request.url, source_id=source["id"] if source else None,
                           kind=meta.get("kind", "page"), status=status, reason=reason,
                           feed_id=meta.get("feed_id"), headers=headers)
+
+
+def _read(response: Response) -> Iterator[ReadResource]:
+    """The sitemap or listing page was read: a failure recorded for it earlier is over."""
+    for url in dict.fromkeys([*response.meta.get("redirect_urls", []), response.url]):
+        yield ReadResource(url=url)
 
 
 def _entry_record(entry: ParsedEntry) -> dict[str, Any]:

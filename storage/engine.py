@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -21,6 +22,27 @@ def normalise_database_url(url: str) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
+
+
+def display_database_url(url: str) -> str:
+    """The URL with its password hidden, fit for a message."""
+    try:
+        return make_url(normalise_database_url(url)).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+def describe_database_error(exc: BaseException) -> str:
+    """A database error in one line: the driver's own first line, without SQLAlchemy's wrapping
+    (statement, background link) or the driver's hints on further lines."""
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).strip() or type(original).__name__
+    first = text.splitlines()[0].strip()
+    if isinstance(original, ArgumentError) or "Could not parse SQLAlchemy URL" in first:
+        return "not a database URL (expected sqlite:///PATH or postgresql://USER@HOST/NAME)"
+    if first == "unable to open database file":
+        return "unable to open the database file (does its folder exist, and may this user write there?)"
+    return first
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -10,7 +10,20 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Table, Text, bindparam, func, select, update
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, UTCDateTime, utcnow
@@ -117,6 +130,12 @@ def record_page_failure(
             update=["status", "fetched_at", "state", "error"],
         )
     )
+
+
+def clear_page_failure(session: Session, *, url: str) -> None:
+    """Forget a failure recorded for `url` (a sitemap or listing page, stored without a body) now
+    that it answered: a failed row stays only while the failure lasts."""
+    session.execute(delete(Page).where(Page.url == url, Page.state == FAILED, Page.body.is_(None)))
 
 
 def mark_page(session: Session, *, page_id: int, state: str, error: str | None = None) -> None:

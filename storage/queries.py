@@ -93,6 +93,7 @@ class UrlMatch:
     url: str
     role: str  # "canonical", "alias" or "republication"
     article: ArticleRow
+    republication: RepublicationRow | None = None  # the copy, when the URL is one
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,13 @@ class SourceStats:
     unattributed: int
     wrongly_attributed: int
     via_intermediary: int
+
+    @property
+    def by_verdict(self) -> dict[str, int]:
+        """The republications by attribution verdict."""
+        uncredited = self.unattributed + self.wrongly_attributed + self.via_intermediary
+        return {"missing": self.unattributed, "wrong": self.wrongly_attributed,
+                "intermediary": self.via_intermediary, "correct": self.republications - uncredited}
 
 
 def _article_columns() -> AnySelect:
@@ -284,7 +292,7 @@ def list_article_page(
 def _statements() -> dict[str, Any]:
     """The fixed-shape statements of the read path, built once (their values are bind parameters)."""
     by_public_id = Article.public_id == bindparam("public_id")
-    republication_columns = select(
+    copy_columns = select(
         Republication.id,
         Republication.url,
         Republication.site,
@@ -297,7 +305,8 @@ def _statements() -> dict[str, Any]:
         Republication.via,
         Republication.containment,
         Republication.first_seen,
-    ).where(Republication.article_id == bindparam("article_id"))
+    )
+    republication_columns = copy_columns.where(Republication.article_id == bindparam("article_id"))
     limit = bindparam("limit", type_=Integer)
     return {
         "article": _article_columns().where(by_public_id),
@@ -311,6 +320,7 @@ def _statements() -> dict[str, Any]:
         "republications_after": republication_columns.where(Republication.id > bindparam("after_id", type_=Integer))
         .order_by(Republication.id)
         .limit(limit),
+        "republication_by_url": copy_columns.where(Republication.url == bindparam("url")),
         "urls_exact": _known_urls(lambda model: model.url.in_(bindparam("urls", expanding=True))),
         "urls_by_key": _known_urls(lambda model: model.url_key == bindparam("key")),
     }
@@ -388,14 +398,22 @@ def find_url(session: Session, *, candidates: list[str], match_key: str | None =
         return None
     url, role, article_id = match
     row = session.execute(_statements()["article_by_id"], {"id": article_id}).one()
-    return UrlMatch(url=url, role=role, article=_article_row(row))
+    copy = None
+    if role == "republication":
+        found_copy = session.execute(_statements()["republication_by_url"], {"url": url}).one()
+        copy = RepublicationRow(**found_copy._mapping)
+    return UrlMatch(url=url, role=role, article=_article_row(row), republication=copy)
 
 
 _ROLE_ORDER = {"canonical": 0, "alias": 1, "republication": 2}
 
 
 def source_stats(session: Session, *, host: str | None = None) -> list[SourceStats]:
-    """Every source (or the one of `host`) with its article and republication counts, by host."""
+    """Every source (or the one of `host`) with its article and republication counts, by host.
+
+    A partner's republications are the copies of its articles elsewhere; a republisher's are the
+    copies found on its own site. Both with their counts by verdict.
+    """
     article_counts = (
         select(Article.source_id, func.count().label("n"))
         .group_by(Article.source_id)
@@ -412,6 +430,17 @@ def source_stats(session: Session, *, host: str | None = None) -> list[SourceSta
         .join(Article, Article.id == Republication.article_id)
         .group_by(Article.source_id)
     )
+    copies_made = (
+        select(
+            Republication.source_id,
+            func.count().label("n"),
+            func.sum(case((Republication.attribution == "missing", 1), else_=0)).label("missing"),
+            func.sum(case((Republication.attribution == "wrong", 1), else_=0)).label("wrong"),
+            func.sum(case((Republication.attribution == "intermediary", 1), else_=0)).label("intermediary"),
+        )
+        .where(Republication.article_id.is_not(None))
+        .group_by(Republication.source_id)
+    )
     sources = select(Source.id).order_by(Source.host)
     if host is not None:
         source_id = session.scalar(select(Source.id).where(Source.host == host))
@@ -425,8 +454,15 @@ def source_stats(session: Session, *, host: str | None = None) -> list[SourceSta
             .subquery("article_counts")
         )
         republication_counts = republication_counts.where(Article.source_id == source_id)
+        copies_made = copies_made.where(Republication.source_id == source_id)
         sources = sources.where(Source.id == source_id)
-    reps = republication_counts.subquery("republication_counts")
+    of_articles = republication_counts.subquery("republication_counts")
+    on_site = copies_made.subquery("copies_made")
+    republisher = Source.role == "republisher"
+
+    def count(column: str) -> Any:
+        return func.coalesce(case((republisher, on_site.c[column]), else_=of_articles.c[column]), 0)
+
     stmt = (
         select(
             Source.host,
@@ -435,13 +471,14 @@ def source_stats(session: Session, *, host: str | None = None) -> list[SourceSta
             Source.role,
             Source.language,
             func.coalesce(article_counts.c.n, 0).label("articles"),
-            func.coalesce(reps.c.n, 0).label("republications"),
-            func.coalesce(reps.c.missing, 0).label("unattributed"),
-            func.coalesce(reps.c.wrong, 0).label("wrongly_attributed"),
-            func.coalesce(reps.c.intermediary, 0).label("via_intermediary"),
+            count("n").label("republications"),
+            count("missing").label("unattributed"),
+            count("wrong").label("wrongly_attributed"),
+            count("intermediary").label("via_intermediary"),
         )
         .outerjoin(article_counts, article_counts.c.source_id == Source.id)
-        .outerjoin(reps, reps.c.source_id == Source.id)
+        .outerjoin(of_articles, of_articles.c.source_id == Source.id)
+        .outerjoin(on_site, on_site.c.source_id == Source.id)
         .where(Source.id.in_(sources))
         .order_by(Source.host)
     )

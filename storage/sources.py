@@ -88,6 +88,11 @@ def list_sources(session: Session, *, hosts: list[str] | None = None) -> list[So
     return list(session.scalars(stmt))
 
 
+def source_by_host(session: Session, host: str) -> Source | None:
+    """The source whose host is `host`."""
+    return session.scalars(select(Source).where(Source.host == host)).first()
+
+
 def sources_by_host(session: Session) -> dict[str, Source]:
     """Every source, keyed by host."""
     return {s.host: s for s in session.scalars(select(Source))}

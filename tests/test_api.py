@@ -299,11 +299,19 @@ def test_lookup_of_other_spellings(client: TestClient, seeded: Seeded, url: str,
 
 
 @pytest.mark.parametrize("url", ["https://nowhere.example/x", "https://copycat.example.net/provisional",
-                                 "not a url", "javascript:alert(1)", "https://blog-b.example.org/\x00"])
+                                 "https://blog-b.example.org/\x00", "http://[oops/"])
 def test_lookup_of_unknown_urls_is_404(client: TestClient, url: str) -> None:
     response = client.get("/lookup", params={"url": url})
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+
+
+@pytest.mark.parametrize("url", ["not a url", "javascript:alert(1)", "/relative/path", "ftp://example.org/x"])
+def test_lookup_of_what_is_no_url_is_422(client: TestClient, url: str) -> None:
+    response = client.get("/lookup", params={"url": url})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "invalid_parameter" and body["details"][0]["loc"] == ["query", "url"]
 
 
 # ----------------------------------------------------------------------------------- sources

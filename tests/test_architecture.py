@@ -2,7 +2,7 @@
 
 Stages, from the ground floor up (a unit may import only from its own floor or lower ones;
 cycles are checked apart): storage; the shared leaves (settings, urls, textutil); extract; match; process; crawl;
-sources; explain and export; api; demo; cli. The spiders sit on top of crawl.
+sources; explain, export and report; api; demo; cli. The spiders sit on top of crawl.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ FLOORS: list[set[str]] = [
     {"aggregator.process"},
     {"aggregator.crawl"},
     {"aggregator.sources"},
-    {"aggregator.explain", "aggregator.export"},
+    {"aggregator.explain", "aggregator.export", "aggregator.report"},
     {"aggregator.api"},
     {"aggregator.demo"},
     {"aggregator.cli"},

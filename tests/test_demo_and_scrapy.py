@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,13 @@ def test_demo_crawls_its_web_into_the_default_database(tmp_path: Path) -> None:
     reps = re.search(r"\((\d+) of the (\d+) the demo web holds with the right kind and verdict\)", result.stdout)
     assert reps and reps.group(1) == reps.group(2), result.stdout
     assert "errors recorded:     0" in result.stdout
+    # The suggested queries use the documented interfaces: the report, and the SQL views.
+    assert "aggregator report --source " in result.stdout
+    assert "FROM canonical_articles" in result.stdout and "FROM articles" not in result.stdout
+    suggested = re.search(r"sqlite3 (\S+) '([^']+)'", result.stdout)
+    assert suggested, result.stdout
+    with sqlite3.connect(tmp_path / suggested.group(1)) as conn:
+        assert conn.execute(suggested.group(2)).fetchall()
 
 
 def test_scrapy_list_and_crawl_use_the_same_database(tmp_path: Path) -> None:

@@ -10,11 +10,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aggregator import __version__
 from aggregator.api.auth import API_KEY_HEADER, api_key_dependency
+from aggregator.api.dashboard import dashboard
 from aggregator.api.etag import ETagMiddleware
+from aggregator.api.observe import ObserveMiddleware, metrics_endpoint, metrics_registry
 from aggregator.api.routes import SourceListCache, health_router, router
 from aggregator.api.schemas import ErrorBody
 from storage.engine import session_factory
@@ -88,30 +91,40 @@ async def _on_unexpected_error(_request: Request, exc: Exception) -> JSONRespons
 
 
 def create_app(
-    database_url: str, *, api_keys: set[str] | None = None, cors_origins: list[str] | None = None
+    database_url: str, *, api_keys: set[str] | None = None, cors_origins: list[str] | None = None,
+    access_log: bool = False,
 ) -> FastAPI:
-    """The read API over the database at `database_url`.
+    """The read API and the dashboard over the database at `database_url`.
 
-    With `api_keys`, every endpoint except /healthz and the documentation needs one of the keys
-    (header `X-API-Key` or `Authorization: Bearer`). With `cors_origins`, browsers on those
-    origins may call the API ("*" allows any origin).
+    With `api_keys`, every endpoint (the dashboard's pages too) except /healthz, /metrics and the
+    documentation needs one of the keys (header `X-API-Key` or `Authorization: Bearer`). With
+    `cors_origins`, browsers on those origins may call the API ("*" allows any origin). With
+    `access_log`, each request is logged on the `aggregator.access` logger.
+
+    The documentation (/docs: Swagger UI, /redoc: ReDoc) is served with its assets by the app
+    itself: it works without network access.
     """
-    app = FastAPI(
+    app = FastAPIOffline(
         title="Syndication aggregator read API",
         version=__version__,
         description=DESCRIPTION,
         openapi_url="/openapi.json",
         docs_url="/docs",
-        redoc_url=None,
+        redoc_url="/redoc",
+        static_url="/docs-assets",
     )
+    app.state.database_url = database_url
     app.state.sessions = session_factory(database_url)
     app.state.source_list = SourceListCache()
+    app.state.metrics_registry, metrics = metrics_registry(app.state.sessions)
     auth = [Depends(api_key_dependency(api_keys))] if api_keys else []
     responses = dict(ERROR_RESPONSES)
     if api_keys:
         responses[401] = json_error(f"Missing or invalid key ({API_KEY_HEADER}).")
     app.include_router(router, dependencies=auth, responses=responses)
+    app.include_router(dashboard, dependencies=auth)
     app.include_router(health_router)
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(Exception, _on_unexpected_error)
@@ -128,4 +141,6 @@ def create_app(
             expose_headers=["ETag"],
             max_age=600,
         )
+    # Outermost: it times and logs every request as the client sees it.
+    app.add_middleware(ObserveMiddleware, metrics=metrics, log_requests=access_log)
     return app

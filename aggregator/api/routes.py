@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -22,6 +22,8 @@ from aggregator.api.schemas import (
     ArticleDetail,
     ArticlePage,
     ArticleSummary,
+    Copy,
+    CopyPage,
     Health,
     JsonFeed,
     Lookup,
@@ -30,7 +32,10 @@ from aggregator.api.schemas import (
     SourceList,
     SourceOut,
 )
+from aggregator.report import CopyRecord, copies_csv
 from storage import queries
+from storage.reports import CopyRow, copies_of_source
+from storage.sources import REPUBLISHER, source_by_host
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -216,35 +221,39 @@ def list_republications(
     ))
 
 
-def url_spellings(url: str) -> tuple[list[str], str | None]:
-    """The exact spellings of `url` to look up (normalised first, then as given) and its match key."""
+def url_spellings(url: str) -> tuple[list[str], str]:
+    """The exact spellings of `url` to look up (normalised first, then as given) and its match key.
+
+    Raises ValueError for a string that is not an http(s) URL.
+    """
     from aggregator.urls import normalise_url, url_match_key  # URL rules belong to the domain
 
-    spellings = []
-    key = None
-    # A string that is no http(s) URL has no normal form nor key; it can still match verbatim.
-    with contextlib.suppress(ValueError):
-        spellings.append(normalise_url(url))
-        key = url_match_key(url)
-    spellings.append(url.strip())
-    return spellings, key
+    return list(dict.fromkeys([normalise_url(url), url.strip()])), url_match_key(url)
+
+
+# What is not even shaped like an http(s) URL is refused (422) by validation; the rest is looked up.
+HTTP_URL_PATTERN = r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s]"
 
 
 @router.get("/lookup", response_model=Lookup, tags=["articles"])
 def lookup(
     session: SessionDep,
-    url: Annotated[str, Query(min_length=1, max_length=4096, description="Any URL: canonical, alias or "
-                              "republication, with or without tracking parameters.")],
+    url: Annotated[str, Query(min_length=1, max_length=4096, pattern=HTTP_URL_PATTERN,
+                              description="Any http(s) URL: canonical, alias or republication, with or without "
+                              "tracking parameters.")],
 ) -> ModelResponse:
-    """The canonical article a URL belongs to, and the URL's role."""
+    """The canonical article a URL belongs to, and the URL's role; for a copy, its kind and verdict."""
     match = None
     if _searchable(url):
-        spellings, key = url_spellings(url)
-        match = queries.find_url(session, candidates=spellings, match_key=key)
+        with contextlib.suppress(ValueError):  # shaped like a URL, yet unreadable: no article there
+            spellings, key = url_spellings(url)
+            match = queries.find_url(session, candidates=spellings, match_key=key)
     if match is None:
         raise _not_found(f"no article is known at {url!r}")
+    copy = Republication.from_row(match.republication) if match.republication else None
     return ModelResponse(Lookup(url=url, matched_url=match.url, role=match.role,  # type: ignore[arg-type]
-                                article=ArticleSummary.from_row(match.article)))
+                                kind=copy.kind if copy else None, attribution=copy.attribution if copy else None,
+                                republication=copy, article=ArticleSummary.from_row(match.article)))
 
 
 class SourceListCache:
@@ -274,6 +283,64 @@ def list_sources(session: SessionDep, request: Request) -> ModelResponse:
     """Every source with its counts of articles and of republications elsewhere (at most a minute old)."""
     cache: SourceListCache = request.app.state.source_list
     return ModelResponse(cache.get(session))
+
+
+Attribution = Literal["correct", "missing", "wrong", "intermediary"]
+
+
+def _copies(session: Session, host: str, attribution: str | None, site: str | None,
+            after_id: int | None, limit: int | None) -> list[CopyRow]:
+    """A partner's copies elsewhere; a republisher's copies of others' articles (as in the report)."""
+    source = source_by_host(session, host) if _searchable(host, site) else None
+    if source is None:
+        raise _not_found(f"no source with host {host!r}")
+    return copies_of_source(session, source_id=source.id, republisher=source.role == REPUBLISHER,
+                            attribution=attribution, site=site, after_id=after_id, limit=limit)
+
+
+AttributionFilter = Annotated[Attribution | None,
+                              Query(description="Only copies with this verdict (missing: no credit at all).")]
+SiteFilter = Annotated[str | None, Query(max_length=255, description="Only copies on this republishing host.")]
+
+
+@router.get("/sources/{host}/republications", response_model=CopyPage, tags=["sources"])
+def list_source_copies(
+    session: SessionDep,
+    host: Host,
+    attribution: AttributionFilter = None,
+    site: SiteFilter = None,
+    cursor: Annotated[
+        str | None,
+        Query(pattern=cursors.REPUBLICATION_CURSOR_PATTERN, description="The next_cursor of the previous page."),
+    ] = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> ModelResponse:
+    """Every copy of the source's articles on other sites, in the order they were found, one page at a time
+    (for a republisher: the copies of others' articles found on its site)."""
+    after_id = cursors.decode_id(cursor) if cursor else None
+    rows = _copies(session, host, attribution, site, after_id, limit + 1)
+    next_cursor = str(rows[limit - 1].id) if len(rows) > limit else None
+    return ModelResponse(CopyPage(source=host, items=[Copy.from_row(r) for r in rows[:limit]],
+                                  next_cursor=next_cursor))
+
+
+CSV_DOC: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+
+
+@router.get("/sources/{host}/republications.csv", response_class=Response, responses=CSV_DOC, tags=["sources"])
+def download_source_copies(
+    session: SessionDep,
+    host: Host,
+    attribution: AttributionFilter = None,
+    site: SiteFilter = None,
+) -> Response:
+    """The source's copies as CSV for a spreadsheet: the columns of `aggregator report --format csv`, one row
+    per copy, copies without credit first."""
+    copies = sorted((CopyRecord(row) for row in _copies(session, host, attribution, site, None, None)),
+                    key=CopyRecord.sort_key)
+    filename = f"{host}-republications.csv"
+    return Response(copies_csv(copies), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/sources/{host}", response_model=SourceOut, tags=["sources"])

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from storage.queries import ArticleRow, RepublicationRow, SourceStats
+from storage.reports import CopyRow
 
 
 class ErrorBody(BaseModel):
@@ -115,22 +116,31 @@ class RepublicationPage(BaseModel):
 
 
 class Lookup(BaseModel):
-    """What a URL is: the canonical article it belongs to and the URL's role."""
+    """What a URL is: the canonical article it belongs to and the URL's role; for a copy, its
+    kind and attribution verdict."""
 
     url: str = Field(description="The URL as asked.")
     matched_url: str = Field(description="The stored spelling that matched (normalised).")
     role: Literal["canonical", "alias", "republication"]
+    kind: Literal["full", "excerpt", "edited"] | None = Field(
+        default=None, description="For a republication: a full copy, an excerpt or an edited copy.")
+    attribution: Literal["correct", "missing", "wrong", "intermediary"] | None = Field(
+        default=None, description="For a republication: whether it credits the original (see Republication).")
+    republication: Republication | None = Field(
+        default=None, description="For a republication: the copy, with what it claims about its source.")
     article: ArticleSummary
 
 
 class SourceCounts(BaseModel):
-    """How much a source published and how often others republished it."""
+    """How much a source published, and its republications: for a partner, the copies of its
+    articles on other sites; for a republisher, the copies found on its own site."""
 
     articles: int
-    republications: int = Field(description="Republications of its articles on other sites.")
-    unattributed: int = Field(description="Republications that credit no source.")
-    wrongly_attributed: int = Field(description="Republications that credit the wrong source.")
-    via_intermediary: int = Field(description="Republications that credit a site that copied it.")
+    republications: int = Field(description="A partner: copies of its articles elsewhere. A republisher: "
+                                "copies of others' articles on its site.")
+    unattributed: int = Field(description="Of those, the copies that credit no source.")
+    wrongly_attributed: int = Field(description="Of those, the copies that credit the wrong source.")
+    via_intermediary: int = Field(description="Of those, the copies that credit a site that copied the original.")
 
 
 class SourceOut(BaseModel):
@@ -204,3 +214,34 @@ class JsonFeed(BaseModel):
     feed_url: str
     authors: list[JsonFeedAuthor]
     items: list[JsonFeedItem]
+
+
+class Copy(BaseModel):
+    """A copy of one of a source's articles on another site, with its verdict."""
+
+    url: str
+    site: str = Field(description="Host of the republishing site.")
+    title: str | None
+    article_id: str = Field(description="Public id of the original article.")
+    article_url: str
+    article_title: str | None
+    kind: Literal["full", "excerpt", "edited"] | None
+    attribution: Literal["correct", "missing", "wrong", "intermediary"] | None
+    claimed_source_host: str | None
+    claimed_author: str | None
+    via: str | None
+    containment: float | None
+    first_seen: datetime
+
+    @classmethod
+    def from_row(cls, row: CopyRow) -> Copy:
+        """The public view of a stored copy row."""
+        return cls(**{name: getattr(row, name) for name in cls.model_fields})
+
+
+class CopyPage(BaseModel):
+    """A page of a source's copies elsewhere, in the order they were found, and the next cursor."""
+
+    source: str
+    items: list[Copy]
+    next_cursor: str | None

@@ -13,6 +13,7 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from twisted.internet import task
 
 from aggregator.process import ProcessingDriver, ProcessingStats, process_pages
 from storage.engine import session_scope
@@ -29,6 +30,7 @@ class ProcessWhileCrawling:
         self.stream: bool = crawler.settings.getbool("AGGREGATOR_PROCESS_WHILE_CRAWLING")
         self.run_id: int | None = None
         self.driver: ProcessingDriver | None = None
+        self._live: task.LoopingCall | None = None
         self.summary: dict[str, Any] = {}
 
     @classmethod
@@ -43,15 +45,29 @@ class ProcessWhileCrawling:
             self.run_id = start_run(session, spider=spider.name)
         if self.stream:
             self.driver = ProcessingDriver(self.database_url, jobs=self.jobs)
+            self._live = task.LoopingCall(self._count_processed)
+            self._live.start(1.0, now=False)
+
+    def _count_processed(self) -> None:
+        # What processing has done so far, for the crawl's progress display.
+        if self.driver is not None and self.crawler.stats is not None:
+            self.crawler.stats.set_value("aggregator/pages_processed_so_far", self.driver.pages_processed())
 
     def _finish_processing(self, spider: Spider) -> tuple[ProcessingStats, str | None]:
+        reporter = self.crawler.settings.get("AGGREGATOR_PROGRESS")
+        if self._live is not None and self._live.running:
+            self._live.stop()
         if self.driver is not None:
-            processed, error = self.driver.finish()
+            total = int(self.crawler.stats.get_value("aggregator/pages_fetched", 0)) if self.crawler.stats else 0
+            processed, error = self.driver.finish(
+                progress=(lambda done: reporter.processing(min(done, total), total)) if reporter is not None else None
+            )
             if error:
                 spider.logger.error("processing failed: %s", error)
             return processed, error
         try:
-            return process_pages(self.database_url, jobs=self.jobs), None
+            progress = reporter.processing if reporter is not None else None
+            return process_pages(self.database_url, jobs=self.jobs, progress=progress), None
         except Exception as exc:  # recorded on the run; the fetched pages stay for `reprocess`
             spider.logger.exception("processing failed")
             return ProcessingStats(), f"{type(exc).__name__}: {exc}"
@@ -74,6 +90,14 @@ class ProcessWhileCrawling:
             "errors": raw.get("aggregator/errors", 0),
             "errors_by_kind": {k.rsplit("/", 1)[1]: v for k, v in raw.items()
                                if k.startswith("aggregator/errors/")},
+            # Most errors first, then by host.
+            "errors_by_host": dict(sorted(
+                ((k.removeprefix("aggregator/errors_by_host/"), v) for k, v in raw.items()
+                 if k.startswith("aggregator/errors_by_host/")),
+                key=lambda kv: (-kv[1], kv[0]),
+            )),
+            "feeds_turned_failing": list(raw.get("aggregator/feeds_turned_failing", [])),
+            "probes_missing": raw.get("aggregator/probes_missing", 0),
             **processed.as_dict(),
         }
         if processing_error:

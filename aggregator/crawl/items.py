@@ -47,6 +47,13 @@ class FailedFetch:
 
 
 @dataclass
+class ReadResource:
+    """A sitemap or listing page that answered and was read: clears a failure recorded for it before."""
+
+    url: str
+
+
+@dataclass
 class UnchangedPage:
     """A page that answered 304 to a conditional request: nothing to store but the fact."""
 

@@ -12,15 +12,15 @@ import random
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
-from scrapy import Spider
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
 from sqlalchemy.orm import Session
-from twisted.internet.defer import Deferred
 
 from aggregator.crawl.batch_writer import BatchWriter
-from aggregator.crawl.items import FailedFetch, FetchedPage, PolledFeed, UnchangedPage, body_hash
-from aggregator.crawl.schedule import SchedulePolicy, next_poll
+from aggregator.crawl.items import FailedFetch, FetchedPage, PolledFeed, ReadResource, UnchangedPage, body_hash
+from aggregator.crawl.schedule import SchedulePolicy, is_failing, next_poll
 from storage.base import utcnow
 from storage.engine import session_scope
 from storage.feeds import (
@@ -31,7 +31,10 @@ from storage.feeds import (
     set_next_poll,
     upsert_feed,
 )
-from storage.pages import record_page_failure, store_fetched_page
+from storage.pages import clear_page_failure, record_page_failure, store_fetched_page
+
+Counts = dict[str, Any]
+"""What writing an item adds to the crawl's stats: a number to add, or names to list."""
 
 
 class StoragePipeline:
@@ -47,52 +50,56 @@ class StoragePipeline:
         )
         self.rng = random.Random()
 
-        self.writer: BatchWriter[Any, dict[str, int]] | None = None
+        self.writer: BatchWriter[Any, Counts] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
         return cls(crawler)
 
-    def open_spider(self, spider: Spider) -> None:
+    def open_spider(self) -> None:
         self.writer = BatchWriter(self._write, name="aggregator-storage")
 
-    def close_spider(self, spider: Spider) -> Deferred[None] | None:
+    async def close_spider(self) -> None:
         """Write what is still queued before the crawl closes (processing needs every page)."""
-        return self.writer.close() if self.writer is not None else None
+        if self.writer is not None:
+            await maybe_deferred_to_future(self.writer.close())
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if isinstance(item, UnchangedPage):
             self._count({"pages_not_modified": 1})
             return item
         if self.writer is None:  # used outside a crawl: write at once
             self._count(self._write([item])[0])
             return item
-        written = self.writer.submit(item)
-        written.addCallback(self._count)
-        written.addCallback(lambda _counts: item)
-        return written
+        self._count(await maybe_deferred_to_future(self.writer.submit(item)))
+        return item
 
-    def _count(self, counts: dict[str, int]) -> None:
+    def _count(self, counts: Counts) -> None:
         stats = self.crawler.stats
         assert stats is not None
         for key, value in counts.items():
-            stats.inc_value(f"aggregator/{key}", value)
+            if isinstance(value, list):  # names to list (feeds that turned failing)
+                stats.set_value(f"aggregator/{key}", [*stats.get_value(f"aggregator/{key}", []), *value])
+            elif value:
+                stats.inc_value(f"aggregator/{key}", value)
 
-    def _write(self, items: Sequence[Any]) -> list[dict[str, int]]:
+    def _write(self, items: Sequence[Any]) -> list[Counts]:
         """Write items in one transaction (runs in the writer thread); their stat counts."""
         with session_scope(self.database_url) as session:
             return [self._write_one(session, item) for item in items]
 
-    def _write_one(self, session: Session, item: Any) -> dict[str, int]:
+    def _write_one(self, session: Session, item: Any) -> Counts:
         if isinstance(item, FetchedPage):
             return self._store_page(session, item)
         if isinstance(item, PolledFeed):
             return self._store_feed(session, item)
         if isinstance(item, FailedFetch):
             return self._store_failure(session, item)
+        if isinstance(item, ReadResource):  # a sitemap or listing page answered again
+            clear_page_failure(session, url=item.url)
         return {}
 
-    def _store_page(self, session: Session, item: FetchedPage) -> dict[str, int]:
+    def _store_page(self, session: Session, item: FetchedPage) -> Counts:
         _page_id, changed = store_fetched_page(
             session,
             url=item.url,
@@ -108,7 +115,7 @@ class StoragePipeline:
         )
         return {"pages_fetched": 1, "pages_unchanged": int(not changed)}
 
-    def _store_feed(self, session: Session, item: PolledFeed) -> dict[str, int]:
+    def _store_feed(self, session: Session, item: PolledFeed) -> Counts:
         feed_id = item.feed_id
         if feed_id is None:  # found on the source's home page during this crawl
             assert item.source_id is not None
@@ -126,13 +133,18 @@ class StoragePipeline:
         )
         return {"feeds_polled": 1, "feeds_not_modified": int(item.not_modified), "feed_entries_new": len(new_keys)}
 
-    def _store_failure(self, session: Session, item: FailedFetch) -> dict[str, int]:
+    def _store_failure(self, session: Session, item: FailedFetch) -> Counts:
         feed_id = item.feed_id
         if feed_id is None and item.kind == "feed" and item.source_id is not None:
             # a feed found on the source's home page during this crawl, failing at once
             feed_id = upsert_feed(session, source_id=item.source_id, url=item.url)
+        counts: Counts = {"errors": 1, f"errors/{item.kind}": 1,
+                          # By host and port as requested: the summary names the hosts that failed.
+                          f"errors_by_host/{urlsplit(item.url).netloc}": 1}
         if feed_id is not None:
             errors = record_feed_error(session, feed_id=feed_id, status=item.status, error=item.reason)
+            if is_failing(errors, self.policy) and not is_failing(errors - 1, self.policy):
+                counts["feeds_turned_failing"] = [item.url]
             # Back off exponentially, honouring Retry-After; a failing feed is never dropped.
             when = next_poll(
                 now=utcnow(), entry_times=[], headers=item.headers, ttl_minutes=None, status=item.status,
@@ -144,4 +156,4 @@ class StoragePipeline:
                 session, url=item.url, source_id=item.source_id, status=item.status,
                 error=f"{item.kind}: {item.reason}",
             )
-        return {"errors": 1, f"errors/{item.kind}": 1}
+        return counts

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import logging
+import os
+import socket
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 
+from aggregator.crawl.progress import ProgressReporter
 from storage.engine import session_scope
+from storage.locks import crawl_lock
 from storage.runs import last_runs
-
-# Fetch failures are recorded on their feed or page and counted in the run's summary; their
-# tracebacks only bury that summary, so they are logged in one line unless asked (--verbose).
-_FETCH_ERROR_LOGGERS = (
-    "scrapy.downloadermiddlewares.robotstxt",
-    "scrapy.downloadermiddlewares.retry",
-    "scrapy.core.scraper",
-)
-
-
-class _OneLineErrors(logging.Filter):
-    """Drops the traceback of a log record, keeping its message."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.exc_info = None
-        record.exc_text = None
-        return True
 
 
 def scrapy_settings(database_url: str, *, log_level: str = "WARNING", **overrides: Any) -> ScrapySettings:
@@ -40,30 +27,42 @@ def scrapy_settings(database_url: str, *, log_level: str = "WARNING", **override
     return settings
 
 
+def lock_holder() -> str:
+    """How this process names itself to a crawl that finds the lock taken."""
+    return (f"aggregator crawl, pid {os.getpid()} on {socket.gethostname()}, "
+            f"started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
+
+
 def run_crawl(
     database_url: str,
     *,
     hosts: list[str] | None = None,
     due: bool = False,
     feeds_only: bool = False,
-    log_level: str = "WARNING",
     jobs: int = 0,
+    progress: ProgressReporter | None = None,
+    wait: bool = False,
 ) -> dict[str, Any]:
     """Crawl the sources (all, or those of `hosts`) and process what was fetched.
 
     `due`: poll only the feeds whose scheduled time has come; `feeds_only`: every feed, no
-    listing pages or sitemaps.
+    listing pages or sitemaps. One crawl at a time per database: raises storage.locks.LockHeld
+    when another one runs, unless `wait` (then waits for it to end). `progress` is told how the
+    crawl goes. Logging is the caller's (see aggregator.crawl.logs).
 
     Blocks until the crawl ends; returns the run's summary (as stored in crawl_runs).
     The Twisted reactor cannot restart, so call this once per process.
     """
-    settings = scrapy_settings(database_url, log_level=log_level, AGGREGATOR_PROCESS_JOBS=jobs)
-    if log_level != "DEBUG" and log_level != "INFO":
-        for name in _FETCH_ERROR_LOGGERS:
-            logging.getLogger(name).addFilter(_OneLineErrors())
-    process = CrawlerProcess(settings)
-    process.crawl("sources", hosts=hosts or [], due=due, feeds_only=feeds_only)
-    process.start()
-    with session_scope(database_url) as session:
-        runs = last_runs(session, limit=1)
-        return dict(runs[0].stats) if runs else {}
+    settings = scrapy_settings(database_url, AGGREGATOR_PROCESS_JOBS=jobs, AGGREGATOR_PROGRESS=progress,
+                               LOG_INSTALL_ROOT_HANDLER=False)
+    with crawl_lock(database_url, holder=lock_holder(), wait=wait):
+        try:
+            process = CrawlerProcess(settings)
+            process.crawl("sources", hosts=hosts or [], due=due, feeds_only=feeds_only)
+            process.start()
+        finally:
+            if progress is not None:
+                progress.close()
+        with session_scope(database_url) as session:
+            runs = last_runs(session, limit=1)
+            return dict(runs[0].stats) if runs else {}

@@ -42,15 +42,22 @@ DOWNLOAD_HANDLERS = {
     "https": "aggregator.crawl.transport.PooledHTTPDownloadHandler",
 }
 COOKIES_ENABLED = False
+# No server of any kind in a crawl: neither the telnet console nor the remote-control HTTP API.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 ITEM_PIPELINES = {"aggregator.crawl.pipeline.StoragePipeline": 300}
-EXTENSIONS = {"aggregator.crawl.extension.ProcessWhileCrawling": 500}
+EXTENSIONS = {
+    "aggregator.crawl.extension.ProcessWhileCrawling": 500,
+    "aggregator.crawl.progress.CrawlProgressExtension": 510,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+}
 
 AGGREGATOR_DATABASE_URL = _settings.database_url
 AGGREGATOR_PROCESS_JOBS = 0  # 0: one process per core
 AGGREGATOR_PROCESS_WHILE_CRAWLING = True  # False: process once the crawl has fetched everything
+AGGREGATOR_PROGRESS = None  # a progress reporter (aggregator.crawl.progress), set by `aggregator crawl`
 AGGREGATOR_MAX_LISTING_PAGES = 50
 AGGREGATOR_MIN_POLL_MINUTES = _settings.min_poll_minutes
 AGGREGATOR_MAX_POLL_HOURS = _settings.max_poll_hours

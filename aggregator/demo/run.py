@@ -13,7 +13,7 @@ from aggregator.export import article_records
 from aggregator.sources.file import parse_sources
 from aggregator.sources.importer import import_sources
 from aggregator.urls import normalise_url
-from storage.engine import session_scope
+from storage.engine import display_database_url, session_scope
 from storage.migrations import upgrade
 
 
@@ -66,6 +66,14 @@ def run_demo(database_url: str, *, echo: Callable[[str], None], jobs: int = 0) -
     echo("Query the result:")
     echo("  .venv/bin/aggregator export --format jsonl | head -n 1")
     echo("  .venv/bin/aggregator sources list")
+    partner = next((s.host for s in specs if s.role == "partner"), None)
+    if partner:
+        echo(f"  .venv/bin/aggregator report --source {partner}")
+    echo("  .venv/bin/aggregator serve            # the dashboard at http://127.0.0.1:8000/")
+    query = ("SELECT source_host, title, author, published FROM canonical_articles "
+             "ORDER BY published DESC LIMIT 10")
     if database_url.startswith("sqlite:///"):
-        echo(f"  sqlite3 {database_url[len('sqlite:///'):]} 'SELECT title, author, published FROM articles'")
+        echo(f"  sqlite3 {database_url[len('sqlite:///'):]} '{query}'")
+    elif database_url.startswith(("postgresql", "postgres:")):
+        echo(f"  psql '{display_database_url(database_url).replace('+psycopg', '')}' -c '{query}'")
     return {"summary": summary, "articles": articles, "expected_found": found, "expected": len(wanted)}

@@ -1,0 +1,114 @@
+"""One crawl at a time per database: a PostgreSQL advisory lock, or a lock file beside SQLite.
+
+Both are released by the operating system or the server when their holder dies, so a killed
+crawl never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from storage.engine import normalise_database_url
+
+# The advisory lock's key: "aggreg" in ASCII, as one bigint (pg_locks shows it as classid 0x6167,
+# objid 0x67726567).
+CRAWL_LOCK_KEY = 0x616767726567
+
+
+class LockHeld(Exception):
+    """Another process holds the lock; the message says who, as far as it can be known."""
+
+
+def lock_file_path(database_url: str) -> Path | None:
+    """Where the crawl lock of a SQLite database lives (None for an in-memory database)."""
+    url = make_url(normalise_database_url(database_url))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    database = Path(url.database)
+    return database.with_name(database.name + ".crawl-lock")
+
+
+@contextmanager
+def crawl_lock(database_url: str, *, holder: str, wait: bool = False) -> Iterator[None]:
+    """Hold the database's crawl lock for the duration of the block.
+
+    `holder` describes this process (shown to whoever finds the lock taken). Raises LockHeld when
+    another process holds it, unless `wait`: then blocks until it is free.
+    """
+    url = make_url(normalise_database_url(database_url))
+    if url.get_backend_name() == "postgresql":
+        with _advisory_lock(database_url, holder=holder, wait=wait):
+            yield
+        return
+    path = lock_file_path(database_url)
+    if path is None:
+        yield
+        return
+    with _file_lock(path, holder=holder, wait=wait):
+        yield
+
+
+@contextmanager
+def _file_lock(path: Path, *, holder: str, wait: bool) -> Iterator[None]:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            who = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip() or "another process"
+            raise LockHeld(f"{who} (lock file {path})") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, holder.encode("utf-8"), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)  # the file stays: removing it would race with the next holder
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _advisory_lock(database_url: str, *, holder: str, wait: bool) -> Iterator[None]:
+    # A connection of its own, outside the pool, in autocommit: it holds the session-level lock
+    # without keeping a transaction open for the whole crawl.
+    engine = create_engine(normalise_database_url(database_url), poolclass=NullPool,
+                           isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT set_config('application_name', :name, false)"), {"name": holder[:63]})
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": CRAWL_LOCK_KEY}).scalar()
+            if not got:
+                if not wait:
+                    raise LockHeld(_advisory_holder(conn))
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": CRAWL_LOCK_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": CRAWL_LOCK_KEY})
+    finally:
+        engine.dispose()
+
+
+def _advisory_holder(conn: object) -> str:
+    row = conn.execute(  # type: ignore[attr-defined]
+        text(
+            "SELECT a.application_name, a.client_addr, a.backend_start, a.pid"
+            " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = :hi AND l.objid = :lo"
+        ),
+        {"hi": CRAWL_LOCK_KEY >> 32, "lo": CRAWL_LOCK_KEY & 0xFFFFFFFF},
+    ).first()
+    if row is None:
+        return "another process"
+    where = f" from {row.client_addr}" if row.client_addr else ""
+    name = row.application_name or "a client"
+    return f"{name} (server pid {row.pid}{where}, connected since {row.backend_start:%Y-%m-%d %H:%M:%S %Z})"
