@@ -20,6 +20,8 @@ CONCURRENT_REQUESTS = 16
 # Items a response yields are handed to the pipeline's writer thread at once; Scrapy starts one
 # task per allowed concurrent item for every response, so a small number saves that work.
 CONCURRENT_ITEMS = 8
+# Waiting requests on disk, in a folder of the crawl's own: memory does not grow with the web.
+SCHEDULER = "aggregator.crawl.scheduler.DiskQueueScheduler"
 CONCURRENT_REQUESTS_PER_DOMAIN = _settings.concurrency_per_host
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.0
