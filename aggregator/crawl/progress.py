@@ -136,7 +136,8 @@ class CrawlProgressExtension:
     def from_crawler(cls, crawler: Crawler) -> CrawlProgressExtension:
         reporter = crawler.settings.get("AGGREGATOR_PROGRESS")
         if reporter is None:
-            raise NotConfigured("no progress reporter")
+            # Without a message Scrapy notes this at debug level, not as a warning on every run.
+            raise NotConfigured
         ext = cls(crawler, reporter)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
