@@ -17,7 +17,10 @@ app = typer.Typer(
     help=(
         "Crawl partner blogs and the sites that republish them into one canonical article per story.\n\n"
         "The database is AGGREGATOR_DATABASE_URL (default: sqlite:///aggregator.db in the current "
-        "directory); --database-url overrides it. Proxies come from http_proxy/https_proxy/no_proxy."
+        "directory); --database-url overrides it. Proxies come from http_proxy/https_proxy/no_proxy.\n\n"
+        "Requests to loopback, private, link-local, multicast and reserved addresses (a partner's "
+        "feed, sitemap or redirect pointing into this network) are refused; "
+        "AGGREGATOR_ALLOW_PRIVATE_NETWORKS (comma-separated CIDRs, or all) allows some."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -733,6 +736,13 @@ def main() -> None:
     """Entry point of the `aggregator` console script."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from aggregator.crawl.netguard import AllowListError, parse_allow_list
+
+    try:
+        parse_allow_list(Settings.from_env().allow_private_networks)  # a bad value is said before any work
+    except AllowListError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        sys.exit(2)
     try:
         app()
     except SQLAlchemyError as exc:  # the database went away during a command: one line, no traceback
