@@ -229,6 +229,9 @@ def sources_add(
 
     Adding a known site again updates it: feeds and sitemaps found now are added to those it
     has, and what is not given again (role, language, name) is kept.
+
+    A site (or a redirect) on a loopback, private or link-local address is refused and nothing
+    is written, unless AGGREGATOR_ALLOW_PRIVATE_NETWORKS allows its network.
     """
     from dataclasses import replace
 
@@ -428,6 +431,10 @@ def crawl(
     and the summary names the hosts that failed and the feeds that turned FAILING; they never
     stop the crawl. A guessed address (/sitemap.xml, a next listing page) that answers 404 is
     not an error. Safe to kill and run again.
+
+    Requests to loopback, private, link-local, multicast or reserved addresses (a feed, sitemap
+    or redirect pointing into this network) are refused and recorded with the reason, unless
+    AGGREGATOR_ALLOW_PRIVATE_NETWORKS (comma-separated CIDRs, or all) allows them.
 
     One crawl at a time per database (a lock file beside SQLite, an advisory lock on
     PostgreSQL). Exit status: 0 done; 1 processing failed; 3 with --strict when a feed or a
@@ -661,6 +668,7 @@ def explain(
 
     For a republication: the claims on its page, the articles it was compared with and their
     containment scores, the matched article, and the reasoning of the attribution verdict.
+    Fetching follows the crawl's network guard (AGGREGATOR_ALLOW_PRIVATE_NETWORKS).
     """
     from aggregator.explain import explain as run_explain
     from aggregator.explain import render
