@@ -271,3 +271,36 @@ def test_with_the_allow_list_every_path_reaches_the_canary(tmp_path: Path, sqlit
     leaks = _leaks(seen["stored"])
     assert leaks["pages.body"] > 0 and leaks["feed_entries.title"] > 0 and leaks["sources.name"] == 1
     assert not any(error and "refused: " in error for error in seen["page_errors"].values())
+
+
+def test_the_crawl_resolver_judges_the_address_a_connection_is_about_to_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DNS rebinding: a name the middleware saw public resolves to loopback when the crawl connects."""
+    from scrapy.resolver import dnscache
+    from twisted.internet.error import DNSLookupError
+    from twisted.python.failure import Failure
+
+    from aggregator.crawl.failures import describe_failure
+    from aggregator.crawl.guard import GuardedResolver
+
+    monkeypatch.setenv("http_proxy", "http://proxy.rebind.test:3128")
+    resolver = GuardedResolver(None, 100, 5.0, NetworkPolicy())  # type: ignore[arg-type]  # no lookup runs
+    assert "proxy.rebind.test" in resolver.exempt  # the operator's proxy is not judged
+    for name, address in (("rebound.rebind.test", "127.0.0.1"), ("public.rebind.test", "8.8.8.8"),
+                          ("proxy.rebind.test", "127.0.0.1")):
+        dnscache[name] = address  # what the lookup answered just now
+    try:
+        outcomes: dict[str, Any] = {}
+        for name in ("rebound.rebind.test", "public.rebind.test", "proxy.rebind.test"):
+            resolver.getHostByName(name).addBoth(lambda result, name=name: outcomes.__setitem__(name, result))
+        assert outcomes["public.rebind.test"] == "8.8.8.8" and outcomes["proxy.rebind.test"] == "127.0.0.1"
+        refused = outcomes["rebound.rebind.test"]
+        assert isinstance(refused, Failure) and refused.check(DNSLookupError)
+        # The connection then fails with "no results for hostname lookup": the reason is the guard's.
+        failure = Failure(DNSLookupError("no results for hostname lookup: rebound.rebind.test"))
+        failure.request = Request("http://rebound.rebind.test/feed.xml")  # type: ignore[attr-defined]
+        assert describe_failure(failure)[1] == (
+            "refused: rebound.rebind.test resolves to 127.0.0.1, a loopback address; "
+            "set AGGREGATOR_ALLOW_PRIVATE_NETWORKS to allow it")
+    finally:
+        for name in ("rebound.rebind.test", "public.rebind.test", "proxy.rebind.test"):
+            dnscache.pop(name, None)
