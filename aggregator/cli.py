@@ -17,7 +17,10 @@ app = typer.Typer(
     help=(
         "Crawl partner blogs and the sites that republish them into one canonical article per story.\n\n"
         "The database is AGGREGATOR_DATABASE_URL (default: sqlite:///aggregator.db in the current "
-        "directory); --database-url overrides it. Proxies come from http_proxy/https_proxy/no_proxy."
+        "directory); --database-url overrides it. Proxies come from http_proxy/https_proxy/no_proxy.\n\n"
+        "Requests to loopback, private, link-local, multicast and reserved addresses (a partner's "
+        "feed, sitemap or redirect pointing into this network) are refused; "
+        "AGGREGATOR_ALLOW_PRIVATE_NETWORKS (comma-separated CIDRs, or all) allows some."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -226,6 +229,9 @@ def sources_add(
 
     Adding a known site again updates it: feeds and sitemaps found now are added to those it
     has, and what is not given again (role, language, name) is kept.
+
+    A site (or a redirect) on a loopback, private or link-local address is refused and nothing
+    is written, unless AGGREGATOR_ALLOW_PRIVATE_NETWORKS allows its network.
     """
     from dataclasses import replace
 
@@ -425,6 +431,10 @@ def crawl(
     and the summary names the hosts that failed and the feeds that turned FAILING; they never
     stop the crawl. A guessed address (/sitemap.xml, a next listing page) that answers 404 is
     not an error. Safe to kill and run again.
+
+    Requests to loopback, private, link-local, multicast or reserved addresses (a feed, sitemap
+    or redirect pointing into this network) are refused and recorded with the reason, unless
+    AGGREGATOR_ALLOW_PRIVATE_NETWORKS (comma-separated CIDRs, or all) allows them.
 
     One crawl at a time per database (a lock file beside SQLite, an advisory lock on
     PostgreSQL). Exit status: 0 done; 1 processing failed; 3 with --strict when a feed or a
@@ -658,6 +668,7 @@ def explain(
 
     For a republication: the claims on its page, the articles it was compared with and their
     containment scores, the matched article, and the reasoning of the attribution verdict.
+    Fetching follows the crawl's network guard (AGGREGATOR_ALLOW_PRIVATE_NETWORKS).
     """
     from aggregator.explain import explain as run_explain
     from aggregator.explain import render
@@ -733,6 +744,13 @@ def main() -> None:
     """Entry point of the `aggregator` console script."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from aggregator.crawl.netguard import AllowListError, parse_allow_list
+
+    try:
+        parse_allow_list(Settings.from_env().allow_private_networks)  # a bad value is said before any work
+    except AllowListError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        sys.exit(2)
     try:
         app()
     except SQLAlchemyError as exc:  # the database went away during a command: one line, no traceback

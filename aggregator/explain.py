@@ -86,10 +86,10 @@ def _resolve_unknown(session: Any, result: Explanation, normal: str, settings: S
     if not any(same_site(host, host_of(normal)) for host in known_hosts):
         result.notes.append("not on any known source's site")
         return
-    if not RobotsRules(settings).allowed(normal):
-        result.notes.append("robots.txt forbids fetching it: not fetched")
-        return
     try:
+        if not RobotsRules(settings).allowed(normal):
+            result.notes.append("robots.txt forbids fetching it: not fetched")
+            return
         final, declared = _fetch_canonical(normal, settings)
     except FetchError as exc:
         result.notes.append(f"fetching it failed: {exc}")

@@ -23,6 +23,9 @@ class Settings:
     AGGREGATOR_CONCURRENCY_PER_HOST  parallel requests per host (default 2)
     AGGREGATOR_MIN_POLL_MINUTES  shortest interval between two polls of a feed (default 15)
     AGGREGATOR_MAX_POLL_HOURS  longest interval, and the cap of the error back-off (default 24)
+    AGGREGATOR_ALLOW_PRIVATE_NETWORKS  non-public networks the crawler may reach anyway: comma-separated
+                              CIDRs (10.20.0.0/16,127.0.0.1) or `all`; by default every request to a
+                              loopback, private, link-local, multicast or reserved address is refused
     Proxies come from the standard http_proxy / https_proxy / no_proxy variables.
     """
 
@@ -34,6 +37,7 @@ class Settings:
     concurrency_per_host: int = 2
     min_poll_minutes: float = 15.0
     max_poll_hours: float = 24.0
+    allow_private_networks: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -48,6 +52,7 @@ class Settings:
             concurrency_per_host=int(env.get("AGGREGATOR_CONCURRENCY_PER_HOST") or 2),
             min_poll_minutes=float(env.get("AGGREGATOR_MIN_POLL_MINUTES") or 15.0),
             max_poll_hours=float(env.get("AGGREGATOR_MAX_POLL_HOURS") or 24.0),
+            allow_private_networks=env.get("AGGREGATOR_ALLOW_PRIVATE_NETWORKS") or "",
         )
 
     @property

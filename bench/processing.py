@@ -40,7 +40,7 @@ def _crawl_demo_web(target: Path) -> None:
         # The crawl (fetching and processing) runs in a child: Twisted's reactor cannot restart.
         pid = os.fork()
         if pid == 0:  # pragma: no cover - child
-            run_crawl(url, jobs=1)
+            run_crawl(url, jobs=1, allow_private_networks="127.0.0.0/8,::1/128")  # the demo web is on loopback
             os._exit(0)
         os.waitpid(pid, 0)
 

@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                           f"    feeds: [{', '.join(feeds)}]"]
             (tmp / "sources.yaml").write_text("\n".join(lines) + "\n")
             env = {**os.environ, "AGGREGATOR_DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.db'}",
-                   "http_proxy": f"http://127.0.0.1:{port}", "AGGREGATOR_CONCURRENCY_PER_HOST": "8"}
+                   "http_proxy": f"http://127.0.0.1:{port}", "AGGREGATOR_CONCURRENCY_PER_HOST": "8",
+                   "AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8,::1/128"}
             env.pop("no_proxy", None)
             cli("db", "upgrade", env=env)
             cli("sources", "import", str(tmp / "sources.yaml"), env=env)

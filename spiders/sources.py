@@ -35,6 +35,7 @@ from aggregator.crawl.items import (
     body_unchanged,
 )
 from aggregator.crawl.listing import parse_listing
+from aggregator.crawl.netguard import REFUSED
 from aggregator.crawl.sitemaps import parse_sitemap
 from aggregator.urls import host_of, requestable_url, site_key, try_normalise_url
 from storage.engine import session_scope
@@ -290,7 +291,10 @@ class SourcesSpider(scrapy.Spider):
             self.crawler.stats.inc_value("aggregator/probes_missing")
             return
         source = self.sources.get(meta.get("source_host", ""))
-        yield FailedFetch(url=meta.get("feed_url") or request.url, source_id=source["id"] if source else None,
+        url = meta.get("feed_url") or request.url
+        if reason.startswith(REFUSED):  # a redirect the guard refused: recorded on the URL that led there
+            url = meta.get("feed_url") or (meta.get("redirect_urls") or [request.url])[0]
+        yield FailedFetch(url=url, source_id=source["id"] if source else None,
                           kind=meta.get("kind", "page"), status=status, reason=reason,
                           feed_id=meta.get("feed_id"), headers=headers)
 

@@ -14,6 +14,17 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = REPO_ROOT.parent / "shared"
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 POSTGRES_URL_ENV = "AGGREGATOR_TEST_POSTGRES_URL"
+# The suite's webs are served on loopback; the network guard refuses every other non-public network.
+LOOPBACK_NETWORKS = "127.0.0.0/8,::1/128"
+
+
+@pytest.fixture(autouse=True)
+def _allow_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the crawler reach the suite's loopback servers, in this process and the commands it runs.
+
+    A test of the guard itself unsets AGGREGATOR_ALLOW_PRIVATE_NETWORKS or narrows it.
+    """
+    monkeypatch.setenv("AGGREGATOR_ALLOW_PRIVATE_NETWORKS", LOOPBACK_NETWORKS)
 
 
 def shared_path(*parts: str) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
@@ -15,6 +17,8 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
+
+from aggregator.crawl.guard import RefusedRequest, refusal_of_lookup
 
 
 def header(response: Response, name: str) -> str | None:
@@ -45,8 +49,12 @@ def _status_and_reason(failure: Failure) -> tuple[int | None, str]:
     if isinstance(exc, HttpError):
         response = exc.response
         return response.status, f"HTTP {response.status}"
+    if failure.check(RefusedRequest):
+        return None, str(exc)
     if failure.check(DNSLookupError):
-        return None, f"DNS lookup failed: {exc}"
+        request = getattr(failure, "request", None)
+        refused = refusal_of_lookup(urlsplit(request.url).hostname) if request is not None else None
+        return None, refused or f"DNS lookup failed: {exc}"
     if failure.check(ConnectionRefusedError):
         return None, "connection refused"
     if failure.check(TimeoutError, TCPTimedOutError):

@@ -11,6 +11,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 
 from aggregator.crawl.progress import ProgressReporter
+from aggregator.settings import Settings
 from storage.engine import session_scope
 from storage.locks import crawl_lock
 from storage.runs import last_runs
@@ -21,6 +22,8 @@ def scrapy_settings(database_url: str, *, log_level: str = "WARNING", **override
     settings = ScrapySettings()
     settings.setmodule("aggregator.crawl.scrapy_settings", priority="project")
     settings.set("AGGREGATOR_DATABASE_URL", database_url, priority="cmdline")
+    # Read now, not when the settings module was first imported: the environment may have changed.
+    settings.set("AGGREGATOR_ALLOW_PRIVATE_NETWORKS", Settings.from_env().allow_private_networks, priority="project")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
     for key, value in overrides.items():
         settings.set(key, value, priority="cmdline")
@@ -42,19 +45,23 @@ def run_crawl(
     jobs: int = 0,
     progress: ProgressReporter | None = None,
     wait: bool = False,
+    allow_private_networks: str | None = None,
 ) -> dict[str, Any]:
     """Crawl the sources (all, or those of `hosts`) and process what was fetched.
 
     `due`: poll only the feeds whose scheduled time has come; `feeds_only`: every feed, no
     listing pages or sitemaps. One crawl at a time per database: raises storage.locks.LockHeld
     when another one runs, unless `wait` (then waits for it to end). `progress` is told how the
-    crawl goes. Logging is the caller's (see aggregator.crawl.logs).
+    crawl goes. `allow_private_networks` replaces AGGREGATOR_ALLOW_PRIVATE_NETWORKS (see
+    aggregator.crawl.netguard). Logging is the caller's (see aggregator.crawl.logs).
 
     Blocks until the crawl ends; returns the run's summary (as stored in crawl_runs).
     The Twisted reactor cannot restart, so call this once per process.
     """
     settings = scrapy_settings(database_url, AGGREGATOR_PROCESS_JOBS=jobs, AGGREGATOR_PROGRESS=progress,
                                LOG_INSTALL_ROOT_HANDLER=False)
+    if allow_private_networks is not None:
+        settings.set("AGGREGATOR_ALLOW_PRIVATE_NETWORKS", allow_private_networks, priority="cmdline")
     with crawl_lock(database_url, holder=lock_holder(), wait=wait):
         try:
             process = CrawlerProcess(settings)

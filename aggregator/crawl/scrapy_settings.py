@@ -36,6 +36,9 @@ RETRY_TIMES = 2
 RETRY_EXCEPTIONS = [e for e in default_settings.RETRY_EXCEPTIONS if not str(e).endswith("TunnelError")]
 HTTPPROXY_ENABLED = True  # honours http_proxy / https_proxy / no_proxy
 DOWNLOADER_MIDDLEWARES = {
+    # First of all (before robots.txt, retries, redirects and the proxy): every request and
+    # every redirect hop is judged by its target host (aggregator.crawl.guard).
+    "aggregator.crawl.guard.NetworkGuardMiddleware": 50,
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
     "aggregator.crawl.transport.CachingHttpProxyMiddleware": 750,
 }
@@ -43,6 +46,8 @@ DOWNLOAD_HANDLERS = {
     "http": "aggregator.crawl.transport.PooledHTTPDownloadHandler",
     "https": "aggregator.crawl.transport.PooledHTTPDownloadHandler",
 }
+# Direct connections are judged again by the address they are about to use (DNS rebinding).
+TWISTED_DNS_RESOLVER = "aggregator.crawl.guard.GuardedResolver"
 COOKIES_ENABLED = False
 # No server of any kind in a crawl: neither the telnet console nor the remote-control HTTP API.
 TELNETCONSOLE_ENABLED = False
@@ -57,6 +62,7 @@ EXTENSIONS = {
 }
 
 AGGREGATOR_DATABASE_URL = _settings.database_url
+AGGREGATOR_ALLOW_PRIVATE_NETWORKS = _settings.allow_private_networks
 AGGREGATOR_PROCESS_JOBS = 0  # 0: one process per core
 AGGREGATOR_PROCESS_WHILE_CRAWLING = True  # False: process once the crawl has fetched everything
 AGGREGATOR_PROGRESS = None  # a progress reporter (aggregator.crawl.progress), set by `aggregator crawl`

@@ -16,6 +16,8 @@ from aggregator.urls import normalise_url
 from storage.engine import display_database_url, session_scope
 from storage.migrations import upgrade
 
+LOOPBACK = "127.0.0.0/8,::1/128"
+
 
 def run_demo(database_url: str, *, echo: Callable[[str], None], jobs: int = 0) -> dict[str, Any]:
     """Migrate `database_url`, serve the demo web, crawl it, and print what was found."""
@@ -37,7 +39,8 @@ def run_demo(database_url: str, *, echo: Callable[[str], None], jobs: int = 0) -
         os.environ.pop("no_proxy", None)
         os.environ.pop("NO_PROXY", None)
         echo(f"crawling through {proxy} into {database_url} ...")
-        summary = run_crawl(database_url, jobs=jobs)
+        # The demo web is served on this machine's loopback: the one network the crawl may reach.
+        summary = run_crawl(database_url, jobs=jobs, allow_private_networks=LOOPBACK)
     with session_scope(database_url) as session:
         urls = set(session.scalars(select(Article.url)))
         articles = len(urls)

@@ -43,7 +43,8 @@ def discover_source(
 ) -> SourceSpec:
     """A source spec for the site at `url`, with the feeds and sitemaps it could find.
 
-    Raises FetchError when the home page cannot be fetched.
+    Raises FetchError when the home page cannot be fetched (RefusedFetch when the network guard
+    refuses it or a redirect on the way).
     """
     settings = settings or Settings.from_env()
     home = normalise_url(url)
@@ -57,9 +58,9 @@ def discover_source(
         say(f"feeds announced by the home page: {', '.join(feeds)}")
     else:
         for candidate in common_feed_urls(page.url):
-            if not robots.allowed(candidate):
-                continue
             try:
+                if not robots.allowed(candidate):
+                    continue
                 answer = fetch(candidate, settings)
             except FetchError:
                 continue
