@@ -104,6 +104,8 @@ def _advisory_holder(conn: object) -> str:
             "SELECT a.application_name, a.client_addr, a.backend_start, a.pid"
             " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
             " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = :hi AND l.objid = :lo"
+            # Advisory locks belong to one database; another database's crawl is not the holder.
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
         ),
         {"hi": CRAWL_LOCK_KEY >> 32, "lo": CRAWL_LOCK_KEY & 0xFFFFFFFF},
     ).first()
