@@ -656,6 +656,9 @@ def run_queries(engine: Engine, queries: Sequence[Query], warmup: Sequence[Query
     with Session(engine) as session:
         for i, query in enumerate(warmup):
             look_up(session, query.doc, -1 - i)
+        server = server_process(session)
+        server_cpu = process_cpu_seconds(server) if server else None
+        process_cpu = time.process_time()
         gc.collect()
         gc.disable()  # collector pauses would be the machine's noise, not the look-up's cost
         try:
@@ -663,7 +666,33 @@ def run_queries(engine: Engine, queries: Sequence[Query], warmup: Sequence[Query
                 tally.add(query, look_up(session, query.doc, i + 1))
         finally:
             gc.enable()
-    return tally.summary()
+        process_cpu = time.process_time() - process_cpu
+        server_after = process_cpu_seconds(server) if server else None
+    summary = tally.summary()
+    # Mean CPU per query over the whole pass: this process (with SQLite, the SQL engine too),
+    # and for PostgreSQL its server process; unlike wall times, these hardly depend on the load
+    # other work puts on the machine.
+    summary["client_cpu_ms_per_query_mean"] = process_cpu / max(1, len(queries)) * 1e3
+    if server_cpu is not None and server_after is not None:
+        summary["server_cpu_ms_per_query_mean"] = (server_after - server_cpu) / max(1, len(queries)) * 1e3
+    return summary
+
+
+def server_process(session: Session) -> int | None:
+    """The PostgreSQL server process serving this session when it runs on this machine, else None."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    pid = int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+    return pid if Path(f"/proc/{pid}/stat").exists() else None
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process of this machine (Linux /proc), None if unreadable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def with_cap(max_per_hash: int) -> Callable[[], None]:
