@@ -1,19 +1,27 @@
 """Matching benchmark: find the original of full copies, excerpts and edited copies at scale.
 
 Generates a corpus of synthetic articles (Zipfian vocabulary, stock phrases shared across
-articles, realistic paragraph and article lengths), stores them in the real `articles` table
-with their index fingerprints in `article_fingerprints`, then runs look-ups through the
-product's code path: fingerprint the copy, `find_candidates` (one indexed query), fetch the
-candidates' text, re-shingle it and `compare` + `is_match`. Reports recall per kind, false
-matches, p50/p99 latency and index bytes per article, on SQLite and/or PostgreSQL, and
-optionally the same queries against an in-memory datasketch MinHash LSH.
+articles, realistic paragraph and article lengths) with near-duplicate originals among them (the
+same press release on two partners, an updated version, articles sharing an intro), and stores
+them as processing does (text, text hash, `article_fingerprints`) in the real `articles` and
+`article_fingerprints` tables. Then each query goes through the product's own matching function,
+`aggregator.match.graph.find_original` (candidates from claims, exact text and the fingerprint
+index; every candidate verified; the best kept), after deriving the copy's keys as processing
+does. Reports recall per kind, false matches (near-duplicates included), p50/p99 wall and CPU
+time per look-up and index bytes per article, on SQLite and/or PostgreSQL; optionally the same
+queries against datasketch MinHashLSH (several Jaccard thresholds) and MinHashLSHEnsemble
+(containment), built from MinHashes computed outside the timed build.
 
-    python -m bench.matching --articles 1000000 --engines sqlite,postgresql
+The scheme and the common-hash cap were tuned on TUNING_SEED; scoring runs use SCORING_SEED.
+
+    python -m bench.matching --articles 200000 --engines sqlite,postgresql
     python -m bench.matching --articles 20000 --queries 200          # smoke run
-    python -m bench.matching --articles 100000 --minhash              # side by side with LSH
+    python -m bench.matching --articles 20000 --minhash              # beside MinHash LSH
+    python -m bench.matching --articles 20000 --seed 20241128 --tune  # cap sweep on the tuning seed
 
-Databases are written under .bench/ (gitignored) and reused by later runs with the same
-corpus parameters (pass --rebuild to regenerate).
+SQLite databases are written under .bench/ (gitignored), PostgreSQL ones as
+bench_matching_<articles>_<seed> on the --postgres-url server; both are reused by later runs with
+the same corpus parameters (pass --rebuild to regenerate).
 """
 
 from __future__ import annotations
