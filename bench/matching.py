@@ -1017,7 +1017,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "candidates_per_lookup": MAX_INDEX_CANDIDATES,
         "engines": {},
     }
-    to_load = {e: u for e, u in urls.items() if e not in loaded.get("engines", [])}
+    # A marker outlives a deleted SQLite file: load again when the file is gone.
+    to_load = {e: u for e, u in urls.items() if e not in loaded.get("engines", [])
+               or (e == "sqlite" and not Path(str(make_url(u).database)).exists())}
     if to_load:
         for engine_name, url in to_load.items():
             if engine_name == "postgresql":
