@@ -1,19 +1,27 @@
 """Matching benchmark: find the original of full copies, excerpts and edited copies at scale.
 
 Generates a corpus of synthetic articles (Zipfian vocabulary, stock phrases shared across
-articles, realistic paragraph and article lengths), stores them in the real `articles` table
-with their index fingerprints in `article_fingerprints`, then runs look-ups through the
-product's code path: fingerprint the copy, `find_candidates` (one indexed query), fetch the
-candidates' text, re-shingle it and `compare` + `is_match`. Reports recall per kind, false
-matches, p50/p99 latency and index bytes per article, on SQLite and/or PostgreSQL, and
-optionally the same queries against an in-memory datasketch MinHash LSH.
+articles, realistic paragraph and article lengths) with near-duplicate originals among them (the
+same press release on two partners, an updated version, articles sharing an intro), and stores
+them as processing does (text, text hash, `article_fingerprints`) in the real `articles` and
+`article_fingerprints` tables. Then each query goes through the product's own matching function,
+`aggregator.match.graph.find_original` (candidates from claims, exact text and the fingerprint
+index; every candidate verified; the best kept), after deriving the copy's keys as processing
+does. Reports recall per kind, false matches (near-duplicates included), p50/p99 wall and CPU
+time per look-up and index bytes per article, on SQLite and/or PostgreSQL; optionally the same
+queries against datasketch MinHashLSH (several Jaccard thresholds) and MinHashLSHEnsemble
+(containment), built from MinHashes computed outside the timed build.
 
-    python -m bench.matching --articles 1000000 --engines sqlite,postgresql
+The scheme and the common-hash cap were tuned on TUNING_SEED; scoring runs use SCORING_SEED.
+
+    python -m bench.matching --articles 200000 --engines sqlite,postgresql
     python -m bench.matching --articles 20000 --queries 200          # smoke run
-    python -m bench.matching --articles 100000 --minhash              # side by side with LSH
+    python -m bench.matching --articles 20000 --minhash              # beside MinHash LSH
+    python -m bench.matching --articles 20000 --seed 20241128 --tune  # cap sweep on the tuning seed
 
-Databases are written under .bench/ (gitignored) and reused by later runs with the same
-corpus parameters (pass --rebuild to regenerate).
+SQLite databases are written under .bench/ (gitignored), PostgreSQL ones as
+bench_matching_<articles>_<seed> on the --postgres-url server; both are reused by later runs with
+the same corpus parameters (pass --rebuild to regenerate).
 """
 
 from __future__ import annotations
@@ -42,38 +50,48 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+import aggregator.match.graph as match_graph
+from aggregator.match.decide import CopyRecord, MatchDecision, evaluate
 from aggregator.match.fingerprints import (
     DEFAULT_SCHEME,
     FingerprintScheme,
+    article_fingerprints,
     index_fingerprints,
+    lookup_fingerprints,
     query_fingerprints,
     shingle_hashes,
+    text_hash,
     winnow,
-    words,
-    words_hash,
 )
-from aggregator.match.similarity import compare, is_match, paragraph_words
+from aggregator.match.graph import MAX_INDEX_CANDIDATES, find_original, load_originals
+from aggregator.match.keys import copy_keys
+from aggregator.match.similarity import paragraph_words
+from aggregator.textutil import join_paragraphs
 from storage.articles import Article, public_article_id
 from storage.base import Base
 from storage.engine import get_engine
 from storage.fingerprints import MAX_ARTICLES_PER_HASH, find_candidates
-from storage.republications import article_texts
-
-CANDIDATE_LIMIT = 3
-"""Candidates verified per look-up, most shared fingerprints first."""
-
-MINHASH_VERIFY_LIMIT = 10
-"""LSH candidates come unranked: verify up to this many."""
 
 MINHASH_SHINGLE_WORDS = 5
 """MinHash LSH estimates Jaccard similarity of word 5-gram sets, its usual set-up."""
 
-MIN_SHARED_TO_VERIFY = 2
-"""Candidates after the first are verified only when they share this many fingerprints."""
-
 POSITIVE_KINDS = ("full", "excerpt", "edited")
 NEGATIVE_KINDS = ("unrelated", "quote", "same_title")
 BENCH_HOST = "bench.example.org"
+SECOND_HOST = "wire.example.org"
+"""A second partner: the other home of a press release published on two partners."""
+COPY_SITE = "republisher.example.net"
+
+TUNING_SEED = 20241128
+"""The seed the fingerprint scheme and the common-hash cap were chosen on (`--tune`, `--schemes`).
+Scoring runs use another seed (`SCORING_SEED`): corpus and queries the parameters never saw."""
+SCORING_SEED = 7
+
+FAMILY_PERIOD = 500
+"""Every FAMILY_PERIOD articles, three near-duplicates of the article just before them are
+stored (see `CorpusGenerator.family`)."""
+FAMILIES = {2: "press_release", 4: "updated", 6: "shared_intro"}
+"""Position in the period -> kind of near-duplicate of the previous article."""
 
 # ---------------------------------------------------------------------------------------------
 # Corpus
@@ -172,8 +190,40 @@ class CorpusGenerator:
     def _rng(self, key: int) -> np.random.Generator:
         return np.random.default_rng([self.seed, key])
 
+    @staticmethod
+    def family(article_id: int) -> str | None:
+        """The kind of near-duplicate stored article `article_id` is of article `article_id - 1`:
+
+        - press_release: the same title and text, on the other partner (the same release
+          published by two partners);
+        - updated: the same article updated: its lead paragraph rewritten (a fifth of its words
+          changed) and a paragraph added at the end;
+        - shared_intro: another article opening with the same first paragraph.
+        """
+        return FAMILIES.get(article_id % FAMILY_PERIOD)
+
     def article(self, article_id: int) -> Doc:
-        """Article `article_id`: 3 to 40 paragraphs of 12 to 300 words (median about 500 words)."""
+        """Stored article `article_id` (with its near-duplicates, see `family`)."""
+        family = self.family(article_id)
+        if family is None:
+            return self.base_article(article_id)
+        before = self.base_article(article_id - 1)
+        if family == "press_release":
+            return before
+        if family == "updated":
+            rng = self._rng(10**12 + article_id)  # not the key of any generated article
+            lead = self.replace_words(rng, before.paragraphs[0], 0.2)
+            return Doc(before.title, (lead, *before.paragraphs[1:], self.extra_paragraph(rng)))
+        own = self.base_article(article_id)
+        return Doc(own.title, (before.paragraphs[0], *own.paragraphs[1:]))
+
+    def source_of(self, article_id: int) -> int:
+        """The source (1 or 2) of stored article `article_id`."""
+        return 2 if self.family(article_id) == "press_release" else 1
+
+    def base_article(self, article_id: int) -> Doc:
+        """Article `article_id` before any near-duplicate: 3 to 40 paragraphs of 12 to 300 words
+        (median about 500 words)."""
         rng = self._rng(article_id)
         n_paragraphs = int(np.clip(round(rng.lognormal(math.log(7), 0.45)), 3, 40))
         lengths = np.clip(rng.lognormal(math.log(60), 0.5, n_paragraphs), 12, 300).astype(int).tolist()
@@ -192,9 +242,9 @@ class CorpusGenerator:
         return " ".join(tokens)
 
 
-def article_url(article_id: int) -> str:
+def article_url(article_id: int, source_id: int = 1) -> str:
     """The URL of generated article `article_id`."""
-    return f"https://{BENCH_HOST}/{article_id}"
+    return f"https://{BENCH_HOST if source_id == 1 else SECOND_HOST}/{article_id}"
 
 
 def boilerplate(rng: np.random.Generator, templates: Sequence[str]) -> str:
@@ -216,10 +266,10 @@ def make_full_copy(gen: CorpusGenerator, rng: np.random.Generator, original: Doc
     return Doc(original.title, (*before, *body, *after))
 
 
-def make_excerpt(gen: CorpusGenerator, rng: np.random.Generator, original: Doc) -> Doc:
-    """The first 20% to 50% of the paragraphs (at least one) and a read-more line."""
+def make_excerpt(gen: CorpusGenerator, rng: np.random.Generator, original: Doc, min_keep: int = 1) -> Doc:
+    """The first 20% to 50% of the paragraphs (at least `min_keep`) and a read-more line."""
     n = len(original.paragraphs)
-    keep = max(1, round(n * rng.uniform(0.2, 0.5)))
+    keep = max(min_keep, round(n * rng.uniform(0.2, 0.5)))
     return Doc(original.title, (*original.paragraphs[:keep], boilerplate(rng, BOILERPLATE_AFTER)))
 
 
@@ -245,29 +295,60 @@ def make_quote(gen: CorpusGenerator, rng: np.random.Generator, own: Doc, quoted:
 
 @dataclass(frozen=True)
 class Query:
-    """A look-up: the copy's text and the stored article it comes from (None for negatives)."""
+    """A look-up: the copy's text, the stored article it comes from (None for negatives), and the
+    stored articles a match to which is right (its own, and an identical twin: a press release
+    stored on two partners has two right answers)."""
 
     kind: str
     doc: Doc
     original_id: int | None
+    accepted: frozenset[int] = frozenset()
+    family: str | None = None
+    """For a copy of a near-duplicate original: press_release, updated or shared_intro (of the
+    near-duplicate), or the same followed by "_base" (of the article it duplicates)."""
 
 
-def make_queries(gen: CorpusGenerator, *, articles: int, per_kind: int, seed: int) -> list[Query]:
-    """`per_kind` queries of every positive and negative kind, interleaved."""
+def family_of(target: int) -> tuple[str | None, frozenset[int]]:
+    """Which near-duplicate family stored article `target` belongs to, and the right answers for
+    a copy of it."""
+    own = CorpusGenerator.family(target)
+    if own is not None:
+        return own, frozenset({target, target - 1} if own == "press_release" else {target})
+    after = CorpusGenerator.family(target + 1)
+    if after is not None:
+        return f"{after}_base", frozenset({target, target + 1} if after == "press_release" else {target})
+    return None, frozenset({target})
+
+
+def make_copy(gen: CorpusGenerator, rng: np.random.Generator, kind: str, target: int) -> Query:
+    """A copy of stored article `target` of a positive `kind`."""
+    original = gen.article(target)
+    family, accepted = family_of(target)
+    if kind == "full":
+        doc = make_full_copy(gen, rng, original)
+    elif kind == "excerpt":
+        # Articles sharing their first paragraph: an excerpt of that paragraph alone is a copy of
+        # both, so their excerpts keep two paragraphs at least.
+        doc = make_excerpt(gen, rng, original, min_keep=2 if family and "shared_intro" in family else 1)
+    else:
+        doc = make_edited(gen, rng, original)
+    return Query(kind, doc, target, accepted, family)
+
+
+def make_queries(gen: CorpusGenerator, *, articles: int, per_kind: int, seed: int,
+                 family_share: float = 0.1) -> list[Query]:
+    """`per_kind` queries of every positive and negative kind, interleaved; then, for each kind of
+    near-duplicate family, side of it (the near-duplicate, the article it duplicates) and positive
+    kind, `family_share * per_kind` copies of family members."""
     rng = np.random.default_rng([seed, 7919])
     fresh = iter(range(10 * articles + 1, 10**12))  # generated but never stored
     out: list[Query] = []
-    makers: dict[str, Callable[[CorpusGenerator, np.random.Generator, Doc], Doc]] = {
-        "full": make_full_copy,
-        "excerpt": make_excerpt,
-        "edited": make_edited,
-    }
     for _ in range(per_kind):
         for kind in (*POSITIVE_KINDS, *NEGATIVE_KINDS):
             target = int(rng.integers(1, articles + 1))
             original = gen.article(target)
-            if kind in makers:
-                out.append(Query(kind, makers[kind](gen, rng, original), target))
+            if kind in POSITIVE_KINDS:
+                out.append(make_copy(gen, rng, kind, target))
             elif kind == "unrelated":
                 out.append(Query(kind, gen.article(next(fresh)), None))
             elif kind == "quote":
@@ -275,6 +356,15 @@ def make_queries(gen: CorpusGenerator, *, articles: int, per_kind: int, seed: in
             else:
                 own = gen.article(next(fresh))
                 out.append(Query(kind, Doc(original.title, own.paragraphs), None))
+    groups = articles // FAMILY_PERIOD
+    if groups:
+        for _ in range(max(1, round(per_kind * family_share))):
+            for position in FAMILIES:
+                for side in (0, -1):
+                    for kind in POSITIVE_KINDS:
+                        target = int(rng.integers(groups)) * FAMILY_PERIOD + position + side
+                        if target >= 1:
+                            out.append(make_copy(gen, rng, kind, target))
     return out
 
 
@@ -295,11 +385,13 @@ def _generate_chunk(args: tuple[int, int, int]) -> tuple[list[tuple[Any, ...]], 
     pairs: list[tuple[int, int]] = []
     for article_id in range(first, last):
         doc = gen.article(article_id)
-        body = "\n".join(doc.paragraphs)
-        url = article_url(article_id)
-        tokens = words(body)
-        rows.append((article_id, public_article_id(url), url, doc.title, body, words_hash(tokens)))
-        pairs.extend((h, article_id) for h in index_fingerprints(tokens))
+        source_id = gen.source_of(article_id)
+        # The rows processing stores for a partner's article: its text, `text_hash` and
+        # `article_fingerprints` (the same functions `aggregator.process.derive` calls).
+        body = join_paragraphs(list(doc.paragraphs))
+        url = article_url(article_id, source_id)
+        rows.append((article_id, public_article_id(url), url, doc.title, body, text_hash(body), source_id))
+        pairs.extend((h, article_id) for h in article_fingerprints(doc.paragraphs))
     return rows, np.array(pairs, dtype=np.int64).reshape(-1, 2)
 
 
@@ -350,18 +442,19 @@ class Loader:
             cur.execute("ALTER TABLE article_fingerprints DROP CONSTRAINT fk_article_fingerprints_article_id_articles")
             cur.execute("ALTER TABLE article_fingerprints DROP CONSTRAINT pk_article_fingerprints")
             cur.execute("DROP INDEX ix_article_fingerprints_article_id")
-        cur.execute(
-            "INSERT INTO sources (id, host, name, home_url, role, sitemap_urls, settings, created_at, updated_at) "
-            f"VALUES (1, '{BENCH_HOST}', 'bench', 'https://{BENCH_HOST}/', 'partner', '[]', '{{}}', "
-            f"'{self.now.isoformat(' ')}', '{self.now.isoformat(' ')}')"
-        )
+        for source_id, host in ((1, BENCH_HOST), (2, SECOND_HOST)):
+            cur.execute(
+                "INSERT INTO sources (id, host, name, home_url, role, sitemap_urls, settings, created_at, updated_at) "
+                f"VALUES ({source_id}, '{host}', '{host}', 'https://{host}/', 'partner', '[]', '{{}}', "
+                f"'{self.now.isoformat(' ')}', '{self.now.isoformat(' ')}')"
+            )
         self.raw.commit()
 
     def add(self, rows: list[tuple[Any, ...]], pairs: np.ndarray) -> None:
         """Insert a chunk of articles; keep their fingerprints for the end."""
         cur = self.raw.cursor()
         columns = ["id", "public_id", "url", "title", "text", "text_hash", "source_id", "created_at", "updated_at"]
-        full = [(*r, 1, self.now, self.now) for r in rows]
+        full = [(*r, self.now, self.now) for r in rows]
         # Columns the article model gained that a bench row must fill: the URL is already in
         # normal form, so it is its own key.
         if "url_key" in Article.__table__.columns:
@@ -446,48 +539,51 @@ class Outcome:
     matched_id: int | None
     kind: str | None
     seconds: float
-    lookup_seconds: float
+    """`find_original`: candidate look-up and verification, what matching does per copy."""
     candidates: int
     cpu_seconds: float = 0.0
     """CPU time of this process (the SQL engine too for SQLite, not the PostgreSQL server)."""
+    fingerprint_seconds: float = 0.0
+    """Computing the copy's look-up keys (done by processing, before matching; not in `seconds`)."""
 
 
-def split_paragraphs(stored_text: str) -> list[str]:
-    """Paragraphs of an article's stored text (one per line)."""
-    return stored_text.split("\n")
+def copy_record(doc: Doc, index: int) -> tuple[CopyRecord, list[int]]:
+    """A copy as processing stores it for a republisher's page, and the keys it looks up.
+
+    The same functions as `aggregator.process.derive` for a page that is not a partner's: the
+    copy's text (paragraphs joined), its exact-text hash, `lookup_fingerprints` of its paragraphs
+    and `copy_keys` (its text; it gives no claim, so no address)."""
+    match_text = join_paragraphs(list(doc.paragraphs))
+    copy_hash = text_hash(match_text)
+    lookups = lookup_fingerprints(doc.paragraphs)
+    lookups += copy_keys(site=COPY_SITE, text_hash=copy_hash, claim_urls=())
+    copy = CopyRecord(
+        id=index, url=f"https://{COPY_SITE}/{index}", site=COPY_SITE, source_id=None, title=doc.title,
+        match_text=match_text, text_hash=copy_hash, claimed_host=None, claimed_url=None, claim_urls=(),
+        credit_lines=(), published=None, article_id=None,
+    )
+    return copy, sorted(set(lookups))
 
 
-def verify(session: Session, doc: Doc, ids: Sequence[int]) -> tuple[int, str] | None:
-    """The first candidate, in rank order, that `doc` republishes by the text check on the stored
-    original re-shingled on the fly, and the kind of copy."""
-    originals = article_texts(session, ids)
-    for article_id in ids:
-        if article_id not in originals:
-            continue
-        title, body = originals[article_id]["title"], originals[article_id]["text"]
-        comparison = compare(doc.paragraphs, split_paragraphs(body), copy_title=doc.title, original_title=title)
-        if is_match(comparison, strong_evidence=False):
-            return article_id, comparison.kind
-    return None
-
-
-def look_up(session: Session, doc: Doc, max_per_hash: int = MAX_ARTICLES_PER_HASH) -> Outcome:
-    """The product's path: fingerprint the copy, query the index, verify the candidates."""
+def look_up(session: Session, doc: Doc, index: int = 0) -> Outcome:
+    """The product's path: the copy's keys as processing derives them, then
+    `aggregator.match.graph.find_original`, the function matching runs for every waiting copy
+    (`candidates_for`: claimed addresses, exact text, MAX_INDEX_CANDIDATES from the index; then
+    `evaluate`: every candidate verified on the exact texts, the best passing one chosen)."""
     started = time.perf_counter()
+    copy, lookups = copy_record(doc, index)
+    fingerprinted = time.perf_counter()
     cpu_started = time.process_time()
-    hashes = query_fingerprints(text_words(doc.paragraphs))
-    candidates = find_candidates(session, hashes=hashes, limit=CANDIDATE_LIMIT, max_per_hash=max_per_hash)
-    looked_up = time.perf_counter()
-    # One shared fingerprint is weak evidence: verify such a candidate only when it is the best.
-    best = verify(session, doc, [a for i, (a, n) in enumerate(candidates) if i == 0 or n >= MIN_SHARED_TO_VERIFY])
+    decision: MatchDecision = find_original(session, copy, lookups=lookups)
     ended = time.perf_counter()
+    chosen = decision.chosen
     return Outcome(
-        matched_id=best[0] if best else None,
-        kind=best[1] if best else None,
-        seconds=ended - started,
-        lookup_seconds=looked_up - started,
-        candidates=len(candidates),
+        matched_id=decision.article_id,
+        kind=chosen.comparison.kind if chosen else None,
+        seconds=ended - fingerprinted,
+        candidates=len(decision.candidates),
         cpu_seconds=time.process_time() - cpu_started,
+        fingerprint_seconds=fingerprinted - started,
     )
 
 
@@ -500,24 +596,38 @@ class Tally:
     kind_right: Counter[str] = field(default_factory=Counter)
     false_matches: Counter[str] = field(default_factory=Counter)
     seconds: list[float] = field(default_factory=list)
-    lookup_seconds: list[float] = field(default_factory=list)
+    fingerprint_seconds: list[float] = field(default_factory=list)
     cpu_seconds: list[float] = field(default_factory=list)
     candidates: list[int] = field(default_factory=list)
+    family_total: Counter[str] = field(default_factory=Counter)
+    family_found: Counter[str] = field(default_factory=Counter)
+    family_false: Counter[str] = field(default_factory=Counter)
+    false_examples: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, query: Query, outcome: Outcome) -> None:
-        """Count one look-up."""
+        """Count one look-up: right when the match is one of the query's accepted originals."""
         self.total[query.kind] += 1
         self.seconds.append(outcome.seconds)
-        self.lookup_seconds.append(outcome.lookup_seconds)
+        self.fingerprint_seconds.append(outcome.fingerprint_seconds)
         self.cpu_seconds.append(outcome.cpu_seconds)
         self.candidates.append(outcome.candidates)
+        family = f"{query.family}/{query.kind}" if query.family else None
+        if family:
+            self.family_total[family] += 1
         if outcome.matched_id is None:
             return
-        if outcome.matched_id == query.original_id:
+        if outcome.matched_id in query.accepted:
             self.found[query.kind] += 1
             self.kind_right[query.kind] += outcome.kind == query.kind
+            if family:
+                self.family_found[family] += 1
         else:
             self.false_matches[query.kind] += 1
+            if family:
+                self.family_false[family] += 1
+            if len(self.false_examples) < 20:
+                self.false_examples.append({"kind": query.kind, "family": query.family,
+                                            "original": query.original_id, "matched": outcome.matched_id})
 
     def summary(self) -> dict[str, Any]:
         """Recall, kind accuracy, false matches and latency percentiles (ms)."""
@@ -529,11 +639,14 @@ class Tally:
             "p50_ms": percentile(self.seconds, 50) * 1e3,
             "p99_ms": percentile(self.seconds, 99) * 1e3,
             "max_ms": max(self.seconds, default=0.0) * 1e3,
-            "lookup_p50_ms": percentile(self.lookup_seconds, 50) * 1e3,
-            "lookup_p99_ms": percentile(self.lookup_seconds, 99) * 1e3,
+            "fingerprint_p50_ms": percentile(self.fingerprint_seconds, 50) * 1e3,
+            "fingerprint_p99_ms": percentile(self.fingerprint_seconds, 99) * 1e3,
             "cpu_p50_ms": percentile(self.cpu_seconds, 50) * 1e3,
             "cpu_p99_ms": percentile(self.cpu_seconds, 99) * 1e3,
             "mean_candidates": statistics.fmean(self.candidates) if self.candidates else 0.0,
+            "near_duplicates": {f: {"queries": n, "right": self.family_found[f], "false": self.family_false[f]}
+                                for f, n in sorted(self.family_total.items())},
+            "false_examples": self.false_examples,
         }
 
 
@@ -545,22 +658,62 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
 
 
-def run_queries(
-    engine: Engine, queries: Sequence[Query], warmup: Sequence[Query], max_per_hash: int
-) -> dict[str, Any]:
+def run_queries(engine: Engine, queries: Sequence[Query], warmup: Sequence[Query]) -> dict[str, Any]:
     """Run every query through `look_up` (after the untimed `warmup` ones) and tally the results."""
     tally = Tally()
     with Session(engine) as session:
-        for query in warmup:
-            look_up(session, query.doc, max_per_hash)
+        for i, query in enumerate(warmup):
+            look_up(session, query.doc, -1 - i)
+        server = server_process(session)
+        server_cpu = process_cpu_seconds(server) if server else None
+        process_cpu = time.process_time()
         gc.collect()
         gc.disable()  # collector pauses would be the machine's noise, not the look-up's cost
         try:
-            for query in queries:
-                tally.add(query, look_up(session, query.doc, max_per_hash))
+            for i, query in enumerate(queries):
+                tally.add(query, look_up(session, query.doc, i + 1))
         finally:
             gc.enable()
-    return tally.summary()
+        process_cpu = time.process_time() - process_cpu
+        server_after = process_cpu_seconds(server) if server else None
+    summary = tally.summary()
+    # Mean CPU per query over the whole pass: this process (with SQLite, the SQL engine too),
+    # and for PostgreSQL its server process; unlike wall times, these hardly depend on the load
+    # other work puts on the machine.
+    summary["client_cpu_ms_per_query_mean"] = process_cpu / max(1, len(queries)) * 1e3
+    if server_cpu is not None and server_after is not None:
+        summary["server_cpu_ms_per_query_mean"] = (server_after - server_cpu) / max(1, len(queries)) * 1e3
+    return summary
+
+
+def server_process(session: Session) -> int | None:
+    """The PostgreSQL server process serving this session when it runs on this machine, else None."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    pid = int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+    return pid if Path(f"/proc/{pid}/stat").exists() else None
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process of this machine (Linux /proc), None if unreadable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def with_cap(max_per_hash: int) -> Callable[[], None]:
+    """Make matching's candidate look-up skip hashes held by more than `max_per_hash` articles
+    (tuning only: the product's cap is storage.fingerprints.MAX_ARTICLES_PER_HASH); returns the
+    function that restores it."""
+    original = match_graph.find_candidates
+    match_graph.find_candidates = partial(find_candidates, max_per_hash=max_per_hash)
+
+    def restore() -> None:
+        match_graph.find_candidates = original
+
+    return restore
 
 
 # ---------------------------------------------------------------------------------------------
@@ -576,47 +729,111 @@ def resident_bytes() -> int:
         return 0
 
 
-def run_minhash(engine: Engine, gen: CorpusGenerator, articles: int, queries: Sequence[Query],
-                threshold: float, num_perm: int) -> dict[str, Any]:
-    """The same queries against an in-memory datasketch MinHash LSH (Jaccard `threshold`)."""
-    from datasketch import MinHash, MinHashLSH
+def minhash_of(paragraphs: Sequence[str], num_perm: int) -> tuple[Any, int]:
+    """The MinHash of a text's word 5-gram set (its words as matching normalises them), and the
+    set's size (MinHashLSHEnsemble needs it)."""
+    from datasketch import MinHash
 
-    def minhash(paragraphs: Sequence[str]) -> Any:
-        # Our 64-bit shingle hashes, cut to the 32 bits datasketch's permutations expect.
-        hashes = np.array(shingle_hashes(text_words(paragraphs), MINHASH_SHINGLE_WORDS), dtype=np.int64)
-        m = MinHash(num_perm=num_perm, hashfunc=lambda h: h)
-        m.update_batch(hashes.view(np.uint64) & 0xFFFFFFFF)
-        return m
+    # Our 64-bit shingle hashes, cut to the 32 bits datasketch's permutations expect.
+    hashes = np.unique(np.array(shingle_hashes(text_words(paragraphs), MINHASH_SHINGLE_WORDS), dtype=np.int64))
+    m = MinHash(num_perm=num_perm, hashfunc=lambda h: h)
+    m.update_batch(hashes.view(np.uint64) & 0xFFFFFFFF)
+    return m, len(hashes)
+
+
+@dataclass(frozen=True)
+class MinHashSetup:
+    """One LSH configuration: MinHashLSH at a Jaccard threshold, or MinHashLSHEnsemble at a
+    containment threshold."""
+
+    method: str
+    threshold: float
+
+    @property
+    def name(self) -> str:
+        """e.g. lsh_jaccard_0.2, ensemble_containment_0.5."""
+        kind = "lsh_jaccard" if self.method == "lsh" else "ensemble_containment"
+        return f"{kind}_{self.threshold}"
+
+
+def _minhash_run(setup: MinHashSetup, url: str, signatures: dict[int, tuple[Any, int]],
+                 queries: Sequence[Query], num_perm: int) -> dict[str, Any]:
+    """Build one LSH over the precomputed `signatures` (timed: the build only), then answer the
+    queries: the copy's MinHash, the LSH query, the candidates ranked by estimated Jaccard (the
+    LSH gives them unranked), the best MAX_INDEX_CANDIDATES verified by the product's `evaluate`."""
+    from datasketch import MinHashLSH, MinHashLSHEnsemble
 
     gc.collect()
     before = resident_bytes()
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    build_started = time.perf_counter()
-    for article_id in range(1, articles + 1):
-        lsh.insert(article_id, minhash(gen.article(article_id).paragraphs))
-        if article_id % 20_000 == 0:
-            print(f"  MinHash LSH: {article_id} articles in {time.perf_counter() - build_started:.0f} s", flush=True)
-    build_seconds = time.perf_counter() - build_started
+    started = time.perf_counter()
+    index: Any
+    if setup.method == "lsh":
+        index = MinHashLSH(threshold=setup.threshold, num_perm=num_perm)
+        with index.insertion_session() as session_:
+            for article_id, (m, _size) in signatures.items():
+                session_.insert(article_id, m)
+    else:
+        index = MinHashLSHEnsemble(threshold=setup.threshold, num_perm=num_perm, num_part=16)
+        index.index((article_id, m, size) for article_id, (m, size) in signatures.items())
+    build_seconds = time.perf_counter() - started
     gc.collect()
     memory = resident_bytes() - before
 
+    engine = get_engine(url)
     tally = Tally()
+    lsh_seconds = []
     with Session(engine) as session:
-        for query in queries:
+        for i, query in enumerate(queries):
             started = time.perf_counter()
-            ids = lsh.query(minhash(query.doc.paragraphs))
+            copy, _lookups = copy_record(query.doc, i + 1)
+            m, size = minhash_of(query.doc.paragraphs, num_perm)
+            found = list(index.query(m) if setup.method == "lsh" else index.query(m, size))
+            ranked = sorted(found, key=lambda a: (-signatures[a][0].jaccard(m), a))[:MAX_INDEX_CANDIDATES]
             looked_up = time.perf_counter()
-            best = verify(session, query.doc, ids[:MINHASH_VERIFY_LIMIT])
+            decision = evaluate(copy, ranked, frozenset(), load_originals(session, ranked))
             ended = time.perf_counter()
-            tally.add(
-                query,
-                Outcome(best[0] if best else None, best[1] if best else None,
-                        ended - started, looked_up - started, len(ids)),
-            )
+            lsh_seconds.append(looked_up - started)
+            chosen = decision.chosen
+            tally.add(query, Outcome(decision.article_id, chosen.comparison.kind if chosen else None,
+                                     ended - started, len(found)))
+    engine.dispose()
     summary = tally.summary()
-    summary["memory_bytes_per_article"] = memory / articles
-    summary["build_seconds"] = build_seconds
+    summary.update({
+        "build_seconds": build_seconds,
+        "memory_bytes_per_article": memory / max(1, len(signatures)),
+        "lsh_query_p50_ms": percentile(lsh_seconds, 50) * 1e3,
+        "lsh_query_p99_ms": percentile(lsh_seconds, 99) * 1e3,
+    })
     return summary
+
+
+_FORKED: dict[str, Any] = {}
+"""What the forked MinHash processes inherit (the signatures are not pickled over)."""
+
+
+def _minhash_child(setup: MinHashSetup) -> dict[str, Any]:
+    return _minhash_run(setup, _FORKED["url"], _FORKED["signatures"], _FORKED["queries"], _FORKED["num_perm"])
+
+
+def run_minhash(url: str, gen: CorpusGenerator, articles: int, queries: Sequence[Query],
+                setups: Sequence[MinHashSetup], num_perm: int) -> dict[str, Any]:
+    """The same queries against in-memory datasketch LSH indexes over the first `articles` stored
+    articles. The articles' MinHashes are computed first, outside every timed part; each setup
+    then runs in a fresh forked process, so that its memory figure is its own."""
+    started = time.perf_counter()
+    signatures = {article_id: minhash_of(gen.article(article_id).paragraphs, num_perm)
+                  for article_id in range(1, articles + 1)}
+    out: dict[str, Any] = {"articles": articles, "num_perm": num_perm,
+                           "signatures_seconds_untimed": time.perf_counter() - started}
+    print(f"  MinHash: {articles} signatures in {out['signatures_seconds_untimed']:.0f} s (not timed)", flush=True)
+    context = multiprocessing.get_context("fork")
+    _FORKED.update(url=url, signatures=signatures, queries=queries, num_perm=num_perm)
+    for setup in setups:
+        with context.Pool(1) as pool:
+            summary = pool.apply(_minhash_child, (setup,))
+        out[setup.name] = summary
+        print(json.dumps({setup.name: {k: v for k, v in summary.items() if k != "false_examples"}}), flush=True)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -754,30 +971,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=1000, help="look-ups per kind (default 1000)")
     parser.add_argument("--engines", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
     parser.add_argument("--postgres-url", default=os.environ.get(
-        "AGGREGATOR_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+        "AGGREGATOR_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+        help="server to create the benchmark database bench_matching_<articles>_<seed> on")
     parser.add_argument("--workdir", type=Path, default=Path(".bench"), help="where SQLite databases go")
-    parser.add_argument("--seed", type=int, default=20241128)
+    parser.add_argument("--seed", type=int, default=SCORING_SEED,
+                        help=f"corpus and queries (default {SCORING_SEED}; the parameters were tuned on "
+                             f"{TUNING_SEED}, use it with --tune or --schemes)")
     parser.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 1)))
     parser.add_argument("--rebuild", action="store_true", help="regenerate even when the database exists")
     parser.add_argument("--minhash", action="store_true", help="also run datasketch MinHash LSH on the same queries")
-    parser.add_argument("--minhash-articles", type=int, default=100_000,
-                        help="articles in the MinHash LSH (default 100,000: it needs about 9 KB of RAM each)")
-    parser.add_argument("--minhash-threshold", type=float, default=0.5)
+    parser.add_argument("--minhash-articles", type=int, default=20_000,
+                        help="articles in the MinHash indexes (default 20,000; they live in RAM)")
+    parser.add_argument("--minhash-thresholds", default="0.2,0.3,0.5", help="MinHashLSH Jaccard thresholds")
+    parser.add_argument("--ensemble-thresholds", default="0.3,0.5",
+                        help="MinHashLSHEnsemble containment thresholds")
     parser.add_argument("--minhash-perm", type=int, default=128)
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--schemes", action="store_true",
                         help="only compare fingerprint schemes on the queries (no database)")
-    parser.add_argument("--max-per-hash", type=int, default=MAX_ARTICLES_PER_HASH,
-                        help="skip hashes held by more articles (default: the product's)")
-    parser.add_argument("--output", type=Path, help="JSON results file (default: workdir/matching-<articles>.json)")
+    parser.add_argument("--tune", action="store_true",
+                        help="sweep the common-hash cap (--caps) instead of scoring the product's settings")
+    parser.add_argument("--caps", default="5,10,20,50,100", help="caps swept by --tune")
+    parser.add_argument("--output", type=Path, help="JSON results file (default: under workdir)")
     args = parser.parse_args(argv)
 
     args.workdir.mkdir(parents=True, exist_ok=True)
     if args.schemes:
         gen = CorpusGenerator(args.seed)
         queries = make_queries(gen, articles=args.articles, per_kind=args.queries, seed=args.seed)
-        result = {"machine": machine(), "queries_per_kind": args.queries, "schemes": compare_schemes(gen, queries)}
-        (args.output or args.workdir / "matching-schemes.json").write_text(json.dumps(result, indent=2))
+        result = {"machine": machine(), "seed": args.seed, "queries_per_kind": args.queries,
+                  "schemes": compare_schemes(gen, queries)}
+        (args.output or args.workdir / f"matching-schemes-{args.seed}.json").write_text(json.dumps(result, indent=2))
         return 0
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     urls = {e: database_url(e, args.workdir, args.postgres_url, args.articles, args.seed) for e in engines}
@@ -786,12 +1010,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, Any] = {
         "machine": machine(),
         "articles": args.articles,
+        "seed": args.seed,
         "queries_per_kind": args.queries,
         "scheme": DEFAULT_SCHEME.__dict__,
-        "max_per_hash": args.max_per_hash,
+        "max_per_hash": MAX_ARTICLES_PER_HASH,
+        "candidates_per_lookup": MAX_INDEX_CANDIDATES,
         "engines": {},
     }
-    to_load = {e: u for e, u in urls.items() if e not in loaded.get("engines", [])}
+    # A marker outlives a deleted SQLite file: load again when the file is gone.
+    to_load = {e: u for e, u in urls.items() if e not in loaded.get("engines", [])
+               or (e == "sqlite" and not Path(str(make_url(u).database)).exists())}
     if to_load:
         for engine_name, url in to_load.items():
             if engine_name == "postgresql":
@@ -807,32 +1035,47 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     gen = CorpusGenerator(args.seed)
     queries = make_queries(gen, articles=args.articles, per_kind=args.queries, seed=args.seed)
-    warmup = make_queries(gen, articles=args.articles, per_kind=max(1, args.warmup // 6), seed=args.seed + 1)
+    # Warm-up look-ups come from another query seed: none of them is timed or counted.
+    warmup = make_queries(gen, articles=args.articles, per_kind=max(1, args.warmup // 6), seed=args.seed + 1,
+                          family_share=0)
+    results["queries"] = len(queries)
     for engine_name, url in urls.items():
         engine = get_engine(url)
         size = index_bytes(engine)
-        summary = run_queries(engine, queries, warmup, args.max_per_hash)
+        if args.tune:
+            sweep = {}
+            for cap in [int(c) for c in args.caps.split(",")]:
+                restore = with_cap(cap)
+                try:
+                    sweep[cap] = run_queries(engine, queries, warmup)
+                finally:
+                    restore()
+                print(json.dumps({engine_name: {"max_per_hash": cap, **{
+                    k: v for k, v in sweep[cap].items() if k not in ("false_examples", "near_duplicates")}}}),
+                    flush=True)
+            results["engines"][engine_name] = {"cap_sweep": sweep}
+            continue
+        summary = run_queries(engine, queries, warmup)
         summary["index"] = size
         summary["index_bytes_per_article"] = size["total"] / args.articles
         summary["fingerprints_per_article"] = size["rows"] / args.articles
         results["engines"][engine_name] = summary
         print(json.dumps({engine_name: summary}, indent=2), flush=True)
     if args.minhash:
-        # The LSH holds the first --minhash-articles articles in memory (about 9 KB each); the
-        # comparison uses queries on those articles only, answered by both methods.
+        # The indexes hold the first --minhash-articles articles in memory; the comparison uses
+        # queries on those articles only, answered by both methods on the same database.
         size = min(args.minhash_articles, args.articles)
-        engine = get_engine(next(iter(urls.values())))
+        url = next(iter(urls.values()))
         same = queries if size == args.articles else make_queries(
             gen, articles=size, per_kind=args.queries, seed=args.seed + 2
         )
-        ours = run_queries(engine, same, warmup, args.max_per_hash) if same is not queries else None
-        summary = run_minhash(engine, gen, size, same, args.minhash_threshold, args.minhash_perm)
-        summary["articles"] = size
-        if ours is not None:
-            summary["index_on_the_same_queries"] = ours
-        results["minhash_lsh"] = summary
-        print(json.dumps({"minhash_lsh": summary}, indent=2), flush=True)
-    output = args.output or args.workdir / f"matching-{args.articles}.json"
+        if same is not queries:
+            engine = get_engine(url)
+            results["index_on_the_minhash_queries"] = run_queries(engine, same, warmup)
+        setups = [MinHashSetup("lsh", float(t)) for t in args.minhash_thresholds.split(",") if t]
+        setups += [MinHashSetup("ensemble", float(t)) for t in args.ensemble_thresholds.split(",") if t]
+        results["minhash"] = run_minhash(url, gen, size, same, setups, args.minhash_perm)
+    output = args.output or args.workdir / f"matching-{args.articles}-{args.seed}{'-tune' if args.tune else ''}.json"
     output.write_text(json.dumps(results, indent=2))
     print(f"results written to {output}")
     return 0
