@@ -9,7 +9,7 @@ from alembic.script import ScriptDirectory
 from storage import Base
 from storage.engine import get_engine
 from storage.migrations import alembic_config, current_revision, upgrade
-from storage.search import include_name, include_object
+from storage.migrations import include_name, include_object
 
 
 def test_upgrade_head_leaves_no_autogenerate_difference(database_url: str) -> None:
