@@ -10,12 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, or_, select, text
 from sqlalchemy.orm import Session
 
+from storage.feeds import Feed
 from storage.pages import FETCHED, Page
+from storage.sources import Source
 
-QUEUE_PREFIXES = ("procrastinate_", "idx_procrastinate_")
+QUEUE_PREFIXES = ("procrastinate_", "idx_procrastinate_", "queue_job_errors")
 """Names of the queue's objects: hidden from autogenerate, which compares only our models."""
 
 
@@ -40,11 +42,15 @@ def install_queue_schema(conn: Connection) -> None:
     driver = conn.connection.driver_connection
     assert driver is not None
     driver.execute(SchemaManager.get_schema())
+    conn.execute(text(
+        "CREATE TABLE queue_job_errors (job_id bigint PRIMARY KEY REFERENCES procrastinate_jobs (id)"
+        " ON DELETE CASCADE, task text NOT NULL, error text NOT NULL, at timestamptz NOT NULL)"
+    ))
 
 
 def drop_queue_schema(conn: Connection) -> None:
     """Remove every object of procrastinate's schema (PostgreSQL)."""
-    for table in ("procrastinate_events", "procrastinate_periodic_defers", "procrastinate_jobs",
+    for table in ("queue_job_errors", "procrastinate_events", "procrastinate_periodic_defers", "procrastinate_jobs",
                   "procrastinate_workers"):
         conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
     functions = conn.execute(text(
@@ -75,18 +81,21 @@ def oldest_waiting(session: Session) -> datetime | None:
 
 
 def failed_jobs(session: Session, *, limit: int = 50) -> list[dict[str, Any]]:
-    """The failed jobs, newest first, with their arguments and the error of their last attempt.
-
-    The error is what the job recorded (procrastinate keeps the traceback in the worker's log,
-    not in the database): our jobs raise errors that say what failed.
-    """
+    """The failed jobs, newest first, with their arguments and the error of their last attempt
+    (recorded by the job: procrastinate keeps it only in the worker's log)."""
     rows = session.execute(text(
-        "SELECT j.id, j.task_name, j.args, j.attempts,"
+        "SELECT j.id, j.task_name, j.args, j.attempts, x.error,"
         " (SELECT max(e.at) FROM procrastinate_events e WHERE e.job_id = j.id) AS at"
-        " FROM procrastinate_jobs j WHERE j.status = 'failed' ORDER BY j.id DESC LIMIT :limit"
+        " FROM procrastinate_jobs j LEFT JOIN queue_job_errors x ON x.job_id = j.id"
+        " WHERE j.status = 'failed' ORDER BY j.id DESC LIMIT :limit"
     ), {"limit": limit})
     return [{"id": r.id, "task": r.task_name, "args": r.args, "attempts": r.attempts,
-             "at": r.at.isoformat() if r.at else None} for r in rows]
+             "error": r.error or "(no error recorded)", "at": r.at.isoformat() if r.at else None} for r in rows]
+
+
+def failed_job_ids(session: Session) -> list[int]:
+    """Ids of the failed jobs, oldest first."""
+    return list(session.scalars(text("SELECT id FROM procrastinate_jobs WHERE status = 'failed' ORDER BY id")))
 
 
 def active_jobs(conn: Connection) -> int:
@@ -109,3 +118,23 @@ def pending_pages_in_block(session: Session, *, block: int, block_size: int) -> 
         select(Page.id).where(Page.state == FETCHED, Page.body.is_not(None), Page.id >= first,
                               Page.id < first + block_size).order_by(Page.id)
     ))
+
+
+def source_hosts(session: Session) -> list[str]:
+    """Every source's host, sorted."""
+    return list(session.scalars(select(Source.host).order_by(Source.host)))
+
+
+def hosts_with_due_feeds(session: Session, *, now: datetime) -> list[str]:
+    """The hosts of the sources with a feed whose scheduled poll time has come (or never polled)."""
+    stmt = (select(Source.host).join(Feed, Feed.source_id == Source.id)
+            .where(or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= now)).distinct().order_by(Source.host))
+    return list(session.scalars(stmt))
+
+
+def record_job_error(session: Session, *, job_id: int, task: str, error: str) -> None:
+    """Keep the error of a job's last failed attempt (procrastinate keeps none)."""
+    session.execute(text(
+        "INSERT INTO queue_job_errors (job_id, task, error, at) VALUES (:id, :task, :error, now())"
+        " ON CONFLICT (job_id) DO UPDATE SET error = excluded.error, at = excluded.at"
+    ), {"id": job_id, "task": task, "error": error[:2000]})

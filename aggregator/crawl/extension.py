@@ -28,6 +28,7 @@ class ProcessWhileCrawling:
         self.database_url: str = crawler.settings["AGGREGATOR_DATABASE_URL"]
         self.jobs: int = crawler.settings.getint("AGGREGATOR_PROCESS_JOBS")
         self.stream: bool = crawler.settings.getbool("AGGREGATOR_PROCESS_WHILE_CRAWLING")
+        self.process: bool = crawler.settings.getbool("AGGREGATOR_PROCESS", True)
         self.run_id: int | None = None
         self.driver: ProcessingDriver | None = None
         self._live: task.LoopingCall | None = None
@@ -43,7 +44,7 @@ class ProcessWhileCrawling:
     def spider_opened(self, spider: Spider) -> None:
         with session_scope(self.database_url) as session:
             self.run_id = start_run(session, spider=spider.name)
-        if self.stream:
+        if self.stream and self.process:
             self.driver = ProcessingDriver(self.database_url, jobs=self.jobs)
             self._live = task.LoopingCall(self._count_processed)
             self._live.start(1.0, now=False)
@@ -65,6 +66,8 @@ class ProcessWhileCrawling:
             if error:
                 spider.logger.error("processing failed: %s", error)
             return processed, error
+        if not self.process:  # a fetch job: processing jobs take the pages (aggregator.crawl.queue)
+            return ProcessingStats(), None
         try:
             progress = reporter.processing if reporter is not None else None
             return process_pages(self.database_url, jobs=self.jobs, progress=progress), None

@@ -58,6 +58,7 @@ EXTENSIONS = {
 
 AGGREGATOR_DATABASE_URL = _settings.database_url
 AGGREGATOR_PROCESS_JOBS = 0  # 0: one process per core
+AGGREGATOR_PROCESS = True  # False: fetch only, pages stay waiting for processing (queued jobs)
 AGGREGATOR_PROCESS_WHILE_CRAWLING = True  # False: process once the crawl has fetched everything
 AGGREGATOR_PROGRESS = None  # a progress reporter (aggregator.crawl.progress), set by `aggregator crawl`
 AGGREGATOR_MAX_LISTING_PAGES = 50
