@@ -55,7 +55,7 @@ from storage.queue import (
 
 log = logging.getLogger(__name__)
 
-FETCH_GROUPS = 64
+FETCH_GROUPS = 16
 """Hosts are spread over this many groups, one fetch job (and one lock) per group. Every
 machine must use the same number: it is what keeps two jobs off one host."""
 PAGE_BLOCK = 64
