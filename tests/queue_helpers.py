@@ -66,3 +66,9 @@ def queue_states(database_url: str) -> dict[str, int]:
     with get_engine(database_url).connect() as conn:
         rows = conn.execute(text("SELECT task_name, status::text, count(*) FROM procrastinate_jobs GROUP BY 1, 2"))
         return {f"{task}/{state}": int(n) for task, state, n in rows}
+
+
+def execute(database_url: str, sql: str) -> None:
+    """Run statements that return nothing (committed)."""
+    with get_engine(database_url).begin() as conn:
+        conn.exec_driver_sql(sql)

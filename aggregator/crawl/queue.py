@@ -38,7 +38,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import procrastinate
-from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
+from procrastinate.exceptions import AlreadyEnqueued, ConnectorException, UniqueViolation
+from procrastinate.jobs import Status
 from sqlalchemy.engine import make_url
 
 from aggregator.process import PageProcessor
@@ -63,7 +64,7 @@ PAGE_BLOCK = 64
 HEARTBEAT_SECONDS = 5.0
 STALLED_AFTER_SECONDS = 20.0
 """A running job whose worker has not shown a heartbeat for this long is queued again."""
-RETRY = procrastinate.RetryStrategy(max_attempts=5, exponential_wait=4)
+RETRY = procrastinate.RetryStrategy(max_attempts=4, exponential_wait=4)
 """A failed job runs again after 4, 16, 64 and 256 seconds, then stays failed."""
 IDLE_LOOK_SECONDS = 1.0
 NAMESPACE = "aggregator"
@@ -256,11 +257,21 @@ async def queue_processing(app: procrastinate.App, database_url: str) -> int:
 
 
 async def retry_stalled(app: procrastinate.App) -> int:
-    """Queue again the running jobs of workers that stopped showing heartbeats (killed, lost)."""
+    """Queue again the running jobs of workers that stopped showing heartbeats (killed, lost).
+
+    When the same job already waits (its queueing lock), the stalled one is closed as aborted:
+    the waiting one does its work. Returns how many stalled jobs were found.
+    """
     stalled = list(await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_SECONDS))
     for job in stalled:
-        log.warning("job %s (%s) of a dead worker: queued again", job.id, job.task_name)
-        await app.job_manager.retry_job(job)
+        try:
+            await app.job_manager.retry_job(job)
+            log.warning("job %s (%s) of a dead worker: queued again", job.id, job.task_name)
+        except UniqueViolation:
+            await app.job_manager.finish_job(job, status=Status.ABORTED, delete_job=False)
+            log.warning("job %s (%s) of a dead worker: aborted, the same job waits", job.id, job.task_name)
+        except ConnectorException:  # another worker took care of it first
+            pass
     return len(stalled)
 
 
