@@ -227,7 +227,8 @@ async def queue_fetches(app: procrastinate.App, database_url: str, *, due: bool 
     feed due now). A group whose same job already waits is not queued twice."""
     with session_scope(database_url) as session:
         known = hosts_with_due_feeds(session, now=datetime.now(UTC)) if due else source_hosts(session)
-    chosen = [h for h in known if hosts is None or h in set(hosts)]
+    wanted = set(hosts) if hosts is not None else None
+    chosen = [h for h in known if wanted is None or h in wanted]
     groups: dict[int, list[str]] = {}
     for host in chosen:
         groups.setdefault(host_group(host), []).append(host)
