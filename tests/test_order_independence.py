@@ -158,7 +158,9 @@ def test_any_order_gives_the_same_graph(
 
 # Two workers at once, on PostgreSQL: the pages split between two processors that store and
 # match concurrently (each with its own connections and its own hold of the matching lock), in
-# random batches, give the graph of one processor taking them all.
+# random batches, give the graph of one processor taking them all. Without the matching lock
+# (storing and matching unguarded) this fails within a few examples: a copy matched while its
+# original's transaction is still open stays provisional.
 
 DERIVED_TABLES = "articles, url_aliases, republications, site_paragraphs, article_fingerprints, " \
                  "republication_fingerprints"
