@@ -33,10 +33,13 @@ sources_app = typer.Typer(help="The sites to crawl: import from YAML, list.", no
 feeds_app = typer.Typer(help="The feeds being polled: status, errors, schedule.", no_args_is_help=True,
                         rich_markup_mode=None)
 runs_app = typer.Typer(help="The history of crawl runs.", no_args_is_help=True, rich_markup_mode=None)
+queue_app = typer.Typer(help="The job queue of workers on several machines (PostgreSQL): status, retries.",
+                        no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(db_app, name="db")
 app.add_typer(sources_app, name="sources")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(runs_app, name="runs")
+app.add_typer(queue_app, name="queue")
 
 # Exit statuses of `crawl`, for schedulers and alerting.
 EXIT_FAILURES = 3  # --strict: a feed or a source failed
@@ -738,6 +741,116 @@ def demo(
         run_demo(database_url, echo=typer.echo, jobs=jobs)
     except LockHeld as exc:
         raise _fail(f"a crawl of this database is running: {exc}", EXIT_LOCKED) from exc
+
+
+def _queue_database(database_url: str) -> None:
+    """Refuse plainly a database the job queue cannot live in (SQLite)."""
+    from aggregator.crawl.queue import QueueNeedsPostgres, require_postgres
+
+    try:
+        require_postgres(database_url)
+    except QueueNeedsPostgres as exc:
+        raise _fail(str(exc), 2) from exc
+
+
+@app.command()
+def enqueue(
+    source: Annotated[list[str] | None, typer.Option("--source", metavar="HOST",
+                                                     help="Only this host (repeatable).")] = None,
+    due: Annotated[bool, typer.Option("--due", help="Only the feeds whose scheduled poll time has come.")] = False,
+    feeds_only: Annotated[bool, typer.Option("--feeds-only", help="Every feed, but no listing pages "
+                                                                  "or sitemaps.")] = False,
+    database_url: Database = "",
+) -> None:
+    """Queue the work `aggregator crawl` would do, for `aggregator worker` to run (PostgreSQL).
+
+    Hosts are fetched by groups (one job per group, never two jobs on one host at once); the
+    pages they store are queued for processing as they come. A job already waiting is not
+    queued twice. Prints what was queued.
+    """
+    from aggregator.crawl.queue import queue_fetches, queue_processing, run_with_app
+
+    _queue_database(database_url)
+    hosts = [_source_host(h) for h in source] if source else None
+
+    async def body(queue: Any) -> tuple[Any, int]:
+        fetches = await queue_fetches(queue, database_url, due=due, hosts=hosts, feeds_only=feeds_only)
+        return fetches, await queue_processing(queue, database_url)
+
+    fetches, blocks = run_with_app(database_url, body)
+    unknown = sorted(set(hosts or []) - set(fetches.hosts)) if not due else []
+    if unknown:
+        typer.secho(f"warning: no such source(s): {', '.join(unknown)}", fg=typer.colors.YELLOW, err=True)
+    typer.echo(f"queued {fetches.queued} fetch job(s) for {len(fetches.hosts)} host(s)"
+               + (" with feeds due" if due else "")
+               + (f" ({fetches.already} already waiting)" if fetches.already else "")
+               + (f"; {blocks} processing job(s) for pages waiting" if blocks else ""))
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(metavar="N", min=1, help="Jobs run at once by this worker "
+                                                                      "(fetch jobs wait on the network; "
+                                                                      "run one worker per core for processing).")] = 1,
+    until_idle: Annotated[bool, typer.Option("--until-idle", help="Exit 0 once nothing is queued or running "
+                                                                  "(batch use).")] = False,
+    database_url: Database = "",
+    log_level: LogLevel = "INFO",
+    log_format: LogFormat = "text",
+) -> None:
+    """Run queued jobs (PostgreSQL): fetch, process, and every minute queue the feeds that are due.
+
+    Any number of workers on any number of machines share the database. A worker killed
+    outright loses nothing: its running jobs are queued again once its heartbeat stops.
+    SIGTERM or Ctrl-C stops it after its running jobs.
+    """
+    from aggregator.crawl.logs import configure_logging
+    from aggregator.crawl.queue import run_worker
+
+    _queue_database(database_url)
+    _check_logging(log_level, log_format)
+    configure_logging(log_level, log_format)
+    run_worker(database_url, concurrency=concurrency, until_idle=until_idle)
+
+
+@queue_app.command("status")
+def queue_status(
+    database_url: Database = "",
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help="text or json")] = "text",
+) -> None:
+    """Jobs per task and state, the oldest job waiting, the failed jobs with their error."""
+    from storage.engine import session_scope
+    from storage.queue import failed_jobs, job_counts, oldest_waiting
+
+    _queue_database(database_url)
+    if output_format not in ("text", "json"):
+        raise _fail("--format must be text or json", 2)
+    with session_scope(database_url) as session:
+        counts, oldest, failed = job_counts(session), oldest_waiting(session), failed_jobs(session)
+    if output_format == "json":
+        typer.echo(json.dumps({"jobs": counts, "oldest_waiting": oldest.isoformat() if oldest else None,
+                               "failed": failed}, ensure_ascii=False, indent=2))
+        return
+    if not counts:
+        typer.echo("no jobs: queue some with `aggregator enqueue`")
+        return
+    for row in counts:
+        typer.echo(f"{row['task']:<22} {row['state']:<10} {row['jobs']}")
+    typer.echo(f"oldest waiting: {oldest:%Y-%m-%d %H:%M:%S %Z}" if oldest else "nothing waiting")
+    for job in failed:
+        typer.echo(f"failed #{job['id']} {job['task']} {json.dumps(job['args'])} after {job['attempts']} "
+                   f"attempt(s): {job['error']}")
+
+
+@queue_app.command("retry-failed")
+def queue_retry_failed(database_url: Database = "") -> None:
+    """Queue the failed jobs again, now."""
+    from aggregator.crawl.queue import retry_failed, run_with_app
+
+    _queue_database(database_url)
+    retried, skipped = run_with_app(database_url, lambda queue: retry_failed(queue, database_url))
+    typer.echo(f"queued {retried} failed job(s) again"
+               + (f"; {skipped} left failed (the same job already waits)" if skipped else ""))
 
 
 def main() -> None:

@@ -45,6 +45,7 @@ from storage.boilerplate import replace_site_paragraphs
 from storage.engine import get_engine, session_scope
 from storage.feeds import FeedEntry, entries_for_urls
 from storage.fingerprints import replace_fingerprints, replace_republication_fingerprints
+from storage.locks import MatchingLock
 from storage.pages import PROCESSED, SKIPPED, Page, iter_pages, mark_pages, page_ids_to_process
 from storage.republications import upsert_republication
 from storage.sources import PARTNER, Source
@@ -311,11 +312,15 @@ class PageProcessor:
         with session_scope(database_url) as session:
             self.sources = {s.id: s for s in load_sources_by_host(session).values()}
         self.known = known_names(self.sources.values())
+        # Storing and matching hold the matching lock: several processors (workers on other
+        # machines) may run at once on one PostgreSQL database.
+        self.lock = MatchingLock(database_url)
 
     def close(self) -> None:
-        """Stop the worker processes."""
+        """Stop the worker processes and release the lock's connection."""
         if self.pool is not None:
             self.pool.shutdown()
+        self.lock.close()
 
     def submit(self, ids: Sequence[int]) -> None:
         """Read these pages and hand them to extraction."""
@@ -345,23 +350,28 @@ class PageProcessor:
             result for future in batch.results or [] for result in future.result()
         ]
         marks: list[tuple[int, str, str | None]] = []
-        with session_scope(self.database_url) as session:
-            for page_id, processed, error in results:
-                page = batch.pages[page_id]
-                self.stats.pages += 1
-                if processed is None:
-                    marks.append((page_id, SKIPPED, error))
-                    self.stats.skipped += 1
-                    continue
-                source = self.sources.get(page.source_id) if page.source_id is not None else None
-                state, reason = _store(session, page, source, processed, self.stats)
-                marks.append((page_id, state, reason))
-            mark_pages(session, marks)
-        self.match()
+        with self.lock.hold():
+            with session_scope(self.database_url) as session:
+                for page_id, processed, error in results:
+                    page = batch.pages[page_id]
+                    self.stats.pages += 1
+                    if processed is None:
+                        marks.append((page_id, SKIPPED, error))
+                        self.stats.skipped += 1
+                        continue
+                    source = self.sources.get(page.source_id) if page.source_id is not None else None
+                    state, reason = _store(session, page, source, processed, self.stats)
+                    marks.append((page_id, state, reason))
+                mark_pages(session, marks)
+            self._match()
         return len(results)
 
     def match(self) -> None:
-        """Decide on every republication waiting for matching."""
+        """Decide on every republication waiting for matching (under the matching lock)."""
+        with self.lock.hold():
+            self._match()
+
+    def _match(self) -> None:
         with session_scope(self.database_url) as session:
             graph = resolve_pending(session)
         self.stats.republications_examined += graph.republications_examined

@@ -9,7 +9,7 @@ from alembic import context
 from aggregator.settings import Settings
 from storage import Base
 from storage.engine import get_engine
-from storage.search import include_name, include_object
+from storage.migrations import include_name, include_object
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -114,3 +116,56 @@ def _advisory_holder(conn: object) -> str:
     where = f" from {row.client_addr}" if row.client_addr else ""
     name = row.application_name or "a client"
     return f"{name} (server pid {row.pid}{where}, connected since {row.backend_start:%Y-%m-%d %H:%M:%S %Z})"
+
+
+# The matching lock's key: the crawl lock's plus one.
+MATCHING_LOCK_KEY = CRAWL_LOCK_KEY + 1
+
+
+class MatchingLock:
+    """One writer of articles and matching at a time across processes and machines (PostgreSQL).
+
+    Processing stores a batch and runs matching while holding it: two workers storing and
+    matching at once could each miss what the other is committing (a copy matched before its
+    original is visible, and the original's arrival not seeing the copy yet). Extraction, the
+    costly part, runs outside it. A session-level advisory lock on a connection of its own,
+    kept for the holder's lifetime; the server releases it when the holder dies. On SQLite
+    (one writer at a time anyway, one crawl at a time by the crawl lock) it does nothing.
+    """
+
+    def __init__(self, database_url: str) -> None:
+        url = make_url(normalise_database_url(database_url))
+        self._engine = (create_engine(normalise_database_url(database_url), poolclass=NullPool,
+                                      isolation_level="AUTOCOMMIT")
+                        if url.get_backend_name() == "postgresql" else None)
+        self._conn: Any = None
+        self.waited = 0.0
+        """Seconds spent waiting for the lock."""
+        self.held = 0.0
+        """Seconds the lock was held."""
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Hold the lock for the duration of the block (waits for it)."""
+        if self._engine is None:
+            yield
+            return
+        if self._conn is None:
+            self._conn = self._engine.connect()
+        asked = time.monotonic()
+        self._conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MATCHING_LOCK_KEY})
+        got = time.monotonic()
+        self.waited += got - asked
+        try:
+            yield
+        finally:
+            self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MATCHING_LOCK_KEY})
+            self.held += time.monotonic() - got
+
+    def close(self) -> None:
+        """Close the lock's connection."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._engine is not None:
+            self._engine.dispose()

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
+
+from storage.queue import is_queue_object
+from storage.search import include_name as include_search_name
+from storage.search import include_object as include_search_object
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,3 +37,19 @@ def current_revision(database_url: str) -> str | None:
 
     with get_engine(database_url).connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+# Objects the migrations create outside the models (full-text search tables, triggers, views;
+# the job queue's tables) are hidden from autogenerate, so it compares only what the models describe.
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic `include_name` hook: hide the search and queue objects from autogenerate's reflection."""
+    return include_search_name(name, type_, parent_names) and not is_queue_object(name)
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic `include_object` hook: hide the search and queue objects (tables, indexes) from autogenerate."""
+    table_name = getattr(getattr(obj, "table", None), "name", None)
+    return (include_search_object(obj, name, type_, reflected, compare_to)
+            and not is_queue_object(name) and not is_queue_object(table_name))

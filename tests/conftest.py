@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIR = REPO_ROOT.parent / "shared"
+# Beside the project by default; AGGREGATOR_TEST_SHARED_DIR points elsewhere (a checkout in a worktree).
+SHARED_DIR = Path(os.environ.get("AGGREGATOR_TEST_SHARED_DIR") or REPO_ROOT.parent / "shared")
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 POSTGRES_URL_ENV = "AGGREGATOR_TEST_POSTGRES_URL"
 # The suite's webs are served on loopback; the network guard refuses every other non-public network.

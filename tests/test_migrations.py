@@ -8,8 +8,7 @@ from alembic.script import ScriptDirectory
 
 from storage import Base
 from storage.engine import get_engine
-from storage.migrations import alembic_config, current_revision, upgrade
-from storage.search import include_name, include_object
+from storage.migrations import alembic_config, current_revision, include_name, include_object, upgrade
 
 
 def test_upgrade_head_leaves_no_autogenerate_difference(database_url: str) -> None:

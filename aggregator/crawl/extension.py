@@ -9,15 +9,20 @@ database in the same state.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
-from aggregator.process import ProcessingDriver, ProcessingStats, process_pages
 from storage.engine import session_scope
 from storage.runs import finish_run, start_run
+
+if TYPE_CHECKING:
+    from aggregator.process import ProcessingDriver, ProcessingStats
+
+# aggregator.process (extraction, trafilatura) is imported when processing starts: a fetch job's
+# crawl, which processes nothing, starts without it.
 
 
 class ProcessWhileCrawling:
@@ -28,6 +33,7 @@ class ProcessWhileCrawling:
         self.database_url: str = crawler.settings["AGGREGATOR_DATABASE_URL"]
         self.jobs: int = crawler.settings.getint("AGGREGATOR_PROCESS_JOBS")
         self.stream: bool = crawler.settings.getbool("AGGREGATOR_PROCESS_WHILE_CRAWLING")
+        self.process: bool = crawler.settings.getbool("AGGREGATOR_PROCESS", True)
         self.run_id: int | None = None
         self.driver: ProcessingDriver | None = None
         self._live: task.LoopingCall | None = None
@@ -43,7 +49,9 @@ class ProcessWhileCrawling:
     def spider_opened(self, spider: Spider) -> None:
         with session_scope(self.database_url) as session:
             self.run_id = start_run(session, spider=spider.name)
-        if self.stream:
+        if self.stream and self.process:
+            from aggregator.process import ProcessingDriver
+
             self.driver = ProcessingDriver(self.database_url, jobs=self.jobs)
             self._live = task.LoopingCall(self._count_processed)
             self._live.start(1.0, now=False)
@@ -53,7 +61,11 @@ class ProcessWhileCrawling:
         if self.driver is not None and self.crawler.stats is not None:
             self.crawler.stats.set_value("aggregator/pages_processed_so_far", self.driver.pages_processed())
 
-    def _finish_processing(self, spider: Spider) -> tuple[ProcessingStats, str | None]:
+    def _finish_processing(self, spider: Spider) -> tuple[ProcessingStats | None, str | None]:
+        if not self.process:  # a fetch job: processing jobs take the pages (aggregator.crawl.queue)
+            return None, None
+        from aggregator.process import ProcessingStats, process_pages
+
         reporter = self.crawler.settings.get("AGGREGATOR_PROGRESS")
         if self._live is not None and self._live.running:
             self._live.stop()
@@ -76,6 +88,7 @@ class ProcessWhileCrawling:
         stats = self.crawler.stats
         assert stats is not None
         processed, processing_error = self._finish_processing(spider)
+        counts: dict[str, Any] = processed.as_dict() if processed is not None else {}
         raw = stats.get_stats()
         summary: dict[str, Any] = {
             "finish_reason": reason,
@@ -98,12 +111,12 @@ class ProcessWhileCrawling:
             )),
             "feeds_turned_failing": list(raw.get("aggregator/feeds_turned_failing", [])),
             "probes_missing": raw.get("aggregator/probes_missing", 0),
-            **processed.as_dict(),
+            **counts,
         }
         if processing_error:
             summary["processing_error"] = processing_error
         self.summary = summary
-        for key, value in processed.as_dict().items():
+        for key, value in counts.items():
             stats.set_value(f"aggregator/{key}", value)
         if self.run_id is not None:
             with session_scope(self.database_url) as session:

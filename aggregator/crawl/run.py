@@ -10,6 +10,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 
+from aggregator.crawl.extension import ProcessWhileCrawling
 from aggregator.crawl.progress import ProgressReporter
 from aggregator.settings import Settings
 from storage.engine import session_scope
@@ -73,3 +74,23 @@ def run_crawl(
         with session_scope(database_url) as session:
             runs = last_runs(session, limit=1)
             return dict(runs[0].stats) if runs else {}
+
+
+def run_fetch(database_url: str, *, hosts: list[str], due: bool = False, feeds_only: bool = False) -> dict[str, Any]:
+    """Fetch the sources of `hosts` and store what they give, without processing it (a fetch job).
+
+    The same crawl as `run_crawl`, but without the database's crawl lock: fetch jobs of several
+    workers run side by side, each on hosts of its own (the job queue's host lock keeps two jobs
+    off one host), and leave the pages to processing jobs. Returns the run's summary.
+    Call once per process (the Twisted reactor cannot restart).
+    """
+    if not hosts:
+        raise ValueError("a fetch needs its hosts (none would mean every source)")
+    settings = scrapy_settings(database_url, AGGREGATOR_PROCESS=False, LOG_INSTALL_ROOT_HANDLER=False)
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler("sources")
+    process.crawl(crawler, hosts=hosts, due=due, feeds_only=feeds_only)
+    process.start()
+    # This run's own summary: the last run recorded may be another job's.
+    extensions = crawler.extensions.middlewares if crawler.extensions is not None else []
+    return next((dict(e.summary) for e in extensions if isinstance(e, ProcessWhileCrawling)), {})

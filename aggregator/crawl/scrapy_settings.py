@@ -64,6 +64,7 @@ EXTENSIONS = {
 AGGREGATOR_DATABASE_URL = _settings.database_url
 AGGREGATOR_ALLOW_PRIVATE_NETWORKS = _settings.allow_private_networks
 AGGREGATOR_PROCESS_JOBS = 0  # 0: one process per core
+AGGREGATOR_PROCESS = True  # False: fetch only, pages stay waiting for processing (queued jobs)
 AGGREGATOR_PROCESS_WHILE_CRAWLING = True  # False: process once the crawl has fetched everything
 AGGREGATOR_PROGRESS = None  # a progress reporter (aggregator.crawl.progress), set by `aggregator crawl`
 AGGREGATOR_MAX_LISTING_PAGES = 50
