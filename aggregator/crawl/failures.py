@@ -7,8 +7,6 @@ of 9,000 bytes"), never the repr of a library's exception.
 
 from __future__ import annotations
 
-import errno
-
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -77,20 +75,15 @@ def _timeout_reason(request: Request | None) -> str:
 
 
 def _lost_reason(exc: BaseException) -> str:
-    """Words for a connection that ended early, from Twisted's reasons (a list of failures)."""
-    reasons = list(getattr(exc, "reasons", []) or [])
-    before_answer = isinstance(exc, ResponseNeverReceived)
-    for reason in reasons:
-        value = getattr(reason, "value", reason)
-        if isinstance(value, ConnectionLost) and not isinstance(value, ConnectionDone):
-            text = str(value).lower()
-            os_error = value.args[0] if value.args and isinstance(value.args[0], OSError) else None
-            if "reset" in text or (os_error is not None and os_error.errno == errno.ECONNRESET):
-                return RESET
-    if any(isinstance(getattr(r, "value", r), ConnectionLost) and "reset" in str(getattr(r, "value", r)).lower()
-           for r in reasons):
+    """Words for a connection that ended early, from Twisted's reasons (a list of failures).
+
+    Twisted reports a clean close (FIN) as ConnectionDone and any other end (a reset: the OS
+    error itself is not kept) as ConnectionLost "in a non-clean fashion".
+    """
+    reasons = [getattr(r, "value", r) for r in (getattr(exc, "reasons", None) or [])]
+    if any(isinstance(r, ConnectionLost) and not isinstance(r, ConnectionDone) for r in reasons):
         return RESET
-    return CLOSED_BEFORE_ANSWER if before_answer else CLOSED_EARLY
+    return CLOSED_BEFORE_ANSWER if isinstance(exc, ResponseNeverReceived) else CLOSED_EARLY
 
 
 def _status_and_reason(failure: Failure) -> tuple[int | None, str]:
@@ -125,7 +118,7 @@ def _status_and_reason(failure: Failure) -> tuple[int | None, str]:
     if failure.check(ConnectionDone):
         return None, CLOSED_EARLY
     if failure.check(ConnectionLost):
-        return None, RESET if "reset" in str(exc).lower() else CLOSED_EARLY
+        return None, RESET
     if failure.check(ConnectError):
         return None, f"cannot connect: {exc}"
     if isinstance(exc, IgnoreRequest):
