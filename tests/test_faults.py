@@ -6,17 +6,21 @@ PostgreSQL.
 
 from __future__ import annotations
 
-import json
 import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storage.engine import session_scope
-from storage.feeds import Feed
+from storage.feeds import Feed, FeedEntry
 from storage.pages import FAILED, Page
+from tests.conftest import REPO_ROOT
 from tests.fault_web import Answer, FaultWeb, html_page, serve_fault_web
 from tests.little_site import ARTICLE_TEXT, sources_file_for
 from tests.syndication_web import cli_env, run_cli
@@ -130,3 +134,65 @@ def test_robots_txt_unreachable_holds_the_host_back(tmp_path: Path, sqlite_url: 
         assert web.requests["/"] == 0 and web.requests["/posts/one/"] == 0
         home = pages_of(sqlite_url)[web.url("/")]
         assert "robots.txt could not be fetched (connection reset by peer)" in (home.error or ""), home.error
+
+
+# -- entries keep their own state -------------------------------------------------------------
+
+
+def _crawl_process(env: dict[str, str]) -> subprocess.Popen[str]:
+    # Its own session: the kill reaches the crawl and its extraction workers at once.
+    return subprocess.Popen([sys.executable, "-m", "aggregator.cli", "crawl"], cwd=REPO_ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+                            start_new_session=True)
+
+
+def _feed_poll_stored(database_url: str, feed_url: str, entries: int) -> bool:
+    with session_scope(database_url) as session:
+        feed = session.scalars(select(Feed).where(Feed.url == feed_url)).first()
+        if feed is None or feed.last_polled_at is None:
+            return False
+        count = session.scalar(select(func.count()).select_from(FeedEntry).where(FeedEntry.feed_id == feed.id))
+        return count == entries
+
+
+@pytest.mark.parametrize("mode", [["--due"], ["--feeds-only"], []], ids=["due", "feeds-only", "plain"])
+def test_entries_of_a_crawl_killed_after_its_feed_poll_are_fetched_by_the_next_crawl(
+        tmp_path: Path, sqlite_url: str, mode: list[str]) -> None:
+    hold = threading.Event()
+    titles = [f"Entry number {n}" for n in range(1, 8)]
+    answers = {"/": Answer(body=html_page("Home", []).encode()), "/robots.txt": Answer(status=404)}
+    for n, title in enumerate(titles, 1):
+        answers[f"/posts/{n}/"] = Answer(body=article(title), hold=hold)
+    with serve_fault_web(answers) as web:
+        feed_url = web.url("/feed.xml")
+        answers["/feed.xml"] = Answer(body=rss(web, [(t, f"/posts/{n}/") for n, t in enumerate(titles, 1)]),
+                                      content_type="application/rss+xml", etag='"v1"')
+        env = fault_env(sqlite_url)
+        setup_db(tmp_path, env, [source("Killed", web, feed="/feed.xml")])
+
+        crawl = _crawl_process(env)
+        try:
+            deadline = time.monotonic() + 120
+            while not _feed_poll_stored(sqlite_url, feed_url, len(titles)):
+                assert crawl.poll() is None, "the crawl ended before its feed poll was stored"
+                assert time.monotonic() < deadline, "the feed poll was never stored"
+                time.sleep(0.2)
+        finally:
+            os.killpg(crawl.pid, signal.SIGKILL)
+            crawl.wait(timeout=30)
+        assert not any(stored(p) for p in pages_of(sqlite_url).values() if "/posts/" in p.url)
+
+        for answer in answers.values():
+            answer.hold = None
+        feed_polls = web.requests["/feed.xml"]
+        run_cli("crawl", *mode, env=env)
+        if mode != ["--due"]:
+            # The feed was asked again and had not changed: the entries come from their own state.
+            assert web.requests["/feed.xml"] == feed_polls + 1
+        pages = pages_of(sqlite_url)
+        missing = [n for n in range(1, 8) if not stored(pages.get(web.url(f"/posts/{n}/")))]
+        assert not missing, f"entries never fetched after the kill: {missing}"
+        # Stored, they are due no more: another crawl asks none of them.
+        before = sum(web.requests[f"/posts/{n}/"] for n in range(1, 8))
+        run_cli("crawl", *mode, env=env)
+        assert sum(web.requests[f"/posts/{n}/"] for n in range(1, 8)) == before
