@@ -6,7 +6,9 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -196,3 +198,137 @@ def test_entries_of_a_crawl_killed_after_its_feed_poll_are_fetched_by_the_next_c
         before = sum(web.requests[f"/posts/{n}/"] for n in range(1, 8))
         run_cli("crawl", *mode, env=env)
         assert sum(web.requests[f"/posts/{n}/"] for n in range(1, 8)) == before
+
+
+# -- the fault plan ------------------------------------------------------------------------------
+
+ACCENTED = "Une tartine de crème brûlée, déjà goûtée à l’été : « voilà » dit le garçon, très ému."
+MOJIBAKE = ("Ã", "Â", "â€", "\ufffd", "\x00")
+
+
+def _accented_article(title: str) -> str:
+    return html_page(title, [*PARAGRAPHS, ACCENTED])
+
+
+def _fault_answers() -> dict[str, Answer]:
+    nine_kb = html_page("Truncated", [*PARAGRAPHS]).encode()
+    nine_kb = nine_kb + b" " * (9000 - len(nine_kb))
+    return {
+        "/robots.txt": Answer(status=200, content_type="text/plain", body=b"User-agent: *\nAllow: /\n"),
+        **{f"/posts/good-{n}/": Answer(body=article(f"Healthy page {n}")) for n in range(1, 6)},
+        # UTF-8 bytes declared Latin-1; windows-1252 bytes declared UTF-8 in header and meta.
+        "/posts/latin1-utf8/": Answer(body=_accented_article("Crème brûlée, déclarée Latin-1").encode("utf-8"),
+                                      content_type="text/html; charset=iso-8859-1"),
+        "/posts/cp1252/": Answer(
+            body=html_page("Crème brûlée, en windows-1252", [*PARAGRAPHS, ACCENTED], meta_charset="utf-8")
+            .encode("cp1252"), content_type="text/html; charset=utf-8"),
+        "/posts/caf%C3%A9/": Answer(body=_accented_article("Un café, une adresse accentuée").encode("utf-8")),
+        "/posts/nul/": Answer(body=html_page("Null\x00 title\x07 here", [*PARAGRAPHS[:2], "Text\x00 with NUL"])
+                              .encode("utf-8")),
+        # Faults.
+        "/posts/server-error/": Answer(status=500, body=b"<h1>oops</h1>"),
+        "/posts/reset/": Answer(reset=True),
+        "/posts/truncated/": Answer(body=nine_kb, truncate=1500),
+        "/posts/slow/": Answer(body=article("Too slow"), delay=6),
+        "/posts/loop-a/": Answer(redirect="/posts/loop-b/"),
+        "/posts/loop-b/": Answer(redirect="/posts/loop-a/"),
+        "/posts/self/": Answer(redirect="/posts/self/"),
+        **{f"/posts/chain-{n}/": Answer(redirect=f"/posts/chain-{n + 1}/") for n in range(8)},
+        "/posts/bomb/": Answer(gzip_bomb=64 << 20),
+        "/posts/huge/": Answer(large=20 << 20),
+    }
+
+
+FAULTS = {
+    "/posts/server-error/": "HTTP 500",
+    "/posts/reset/": "connection reset by peer",
+    "/posts/truncated/": "body truncated after 1,500 of 9,000 bytes",
+    "/posts/slow/": "no answer within 3 s",
+    "/posts/loop-a/": "redirect loop: {base}/posts/loop-a/ → {base}/posts/loop-b/ → {base}/posts/loop-a/",
+    "/posts/self/": "redirect loop: {base}/posts/self/ → {base}/posts/self/",
+    "/posts/chain-0/": "too many redirects (5): {base}/posts/chain-0/ → {base}/posts/chain-1/",
+    "/posts/bomb/": "size limit",
+    "/posts/huge/": "size limit",
+}
+HEALTHY = [*(f"/posts/good-{n}/" for n in range(1, 6)), "/posts/latin1-utf8/", "/posts/cp1252/",
+           "/posts/caf%C3%A9/", "/posts/nul/"]
+
+
+def _home(web: FaultWeb) -> bytes:
+    links = [p for p in HEALTHY if p.startswith("/posts/good") and p != "/posts/good-4/"
+             and p != "/posts/good-5/"]
+    links += ["/posts/latin1-utf8/", "/posts/cp1252/", "/posts/café/", "/posts/nul/", "http://[oops/",
+              *FAULTS]
+    # The home page itself: UTF-8 bytes declared Latin-1 (its accented link must not turn to mojibake).
+    return html_page("Fault plan, à la carte", [], links=tuple(links)).encode("utf-8")
+
+
+def _feed(web: FaultWeb) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Faults</title>'
+        f"<link>{web.base}/</link>"
+        f"<item><title>Healthy page 4</title><link>{web.url('/posts/good-4/')}</link><guid>g4</guid></item>"
+        "<item><title>IPv6 literal</title><link>http://[::1]:9/posts/v6/</link><guid>v6</guid></item>"
+        "<item><title>Malformed</title><link>http://[oops/</link><guid>bad</guid></item>"
+        "<item><title>Bad date</title><link>/posts/good-5/</link><guid>g5</guid>"
+        "<pubDate>Tuesday, the 45th of Smarch</pubDate></item>"
+        f"<item><title>Entry with a NUL &#0; and a bell \x07</title><link>{web.url('/posts/nul/')}</link>"
+        "<guid>nul</guid></item>"
+        "</channel></rss>"
+    ).encode()
+
+
+def test_fault_plan(tmp_path: Path, database_url: str) -> None:
+    answers = _fault_answers()
+    held_answers = {"/robots.txt": Answer(status=500),
+                    "/": Answer(body=html_page("Held", [], links=("/posts/x/",)).encode()),
+                    "/posts/x/": Answer(body=article("Never fetched"))}
+    with serve_fault_web(answers) as web, serve_fault_web(held_answers, host="127.0.0.2") as held:
+        answers["/"] = Answer(body=_home(web), content_type="text/html; charset=iso-8859-1")
+        answers["/feed.xml"] = Answer(body=_feed(web), content_type="application/rss+xml")
+        env = fault_env(database_url, AGGREGATOR_DOWNLOAD_TIMEOUT="3")
+        setup_db(tmp_path, env, [source("Faults", web, feed="/feed.xml"), source("Held", held)])
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        crawl = run_cli("crawl", env=env)  # exit 0
+        peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        explained = run_cli("explain", "--no-fetch", web.url("/posts/loop-a/"), env=env).stdout
+        feeds = run_cli("feeds", "list", env=env).stdout
+
+    pages = pages_of(database_url)
+    # Every healthy page stored, beside the faults.
+    missing = [path for path in HEALTHY if not stored(pages.get(web.url(path)))]
+    assert not missing, (missing, crawl.stdout)
+    # Every fault recorded on its page, with a reason a person can act on.
+    for path, reason in FAULTS.items():
+        page = pages.get(web.url(path))
+        assert page is not None and page.state == FAILED, (path, page and page.state)
+        assert reason.format(base=web.base) in (page.error or ""), (path, page.error)
+    assert "redirect loop" in explained, explained
+    errors = int(crawl.stdout.split("errors: ", 1)[1].split()[0])
+    assert errors >= len(FAULTS) + 1, crawl.stdout  # + the held host
+    # robots.txt 5xx: the host held back, the reason recorded.
+    assert held.requests["/posts/x/"] == 0 and held.requests["/"] == 0
+    assert "robots.txt answered HTTP 500" in (pages[held.url("/")].error or "")
+    # The feed was read despite its bad entries; its good neighbours fetched.
+    feed = feeds_of(database_url)[web.url("/feed.xml")]
+    assert feed.last_status == 200 and feed.consecutive_errors == 0, (feed.last_status, feed.last_error)
+    assert f"{web.url('/feed.xml')}" in feeds and "status 200" in feeds
+    # No mojibake and no control characters anywhere stored: text, titles, URLs, feed entries.
+    exported = [json.loads(line) for line in run_cli("export", env=env).stdout.splitlines()]
+    by_url = {item["url"]: item for item in exported}
+    for path in ("/posts/latin1-utf8/", "/posts/cp1252/", "/posts/café/"):
+        item = by_url[web.url(path)]
+        assert "brûlée" in item["text"] or "accentuée" in item["title"], item
+        assert "déjà goûtée à l’été" in item["text"], item["text"]
+    assert by_url[web.url("/posts/cp1252/")]["title"] == "Crème brûlée, en windows-1252"
+    assert by_url[web.url("/posts/latin1-utf8/")]["title"] == "Crème brûlée, déclarée Latin-1"
+    for item in exported:
+        for value in (item["url"], item["title"] or "", item["text"]):
+            assert not any(bad in value for bad in MOJIBAKE), (item["url"], value[:200])
+    assert not any("%C3%83" in url or "\x00" in url for url in pages)
+    with session_scope(database_url) as session:
+        titles = list(session.scalars(select(FeedEntry.title)))
+    assert "Entry with a NUL  and a bell" in titles, titles
+    assert not any(bad in (t or "") for t in titles for bad in MOJIBAKE)
+    # Memory stays bounded through a 64 MB gzip bomb and a 20 MB page.
+    assert peak_mb < 700, peak_mb
