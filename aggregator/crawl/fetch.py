@@ -6,6 +6,7 @@ cap and a timeout. Crawls go through Scrapy; this is for a handful of requests.
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -77,7 +78,8 @@ class RobotsRules:
                 self.texts[site] = text
                 self._rules[site] = Protego.parse(text)
             except FetchError as exc:
-                # No robots.txt (404/410) allows everything; anything else is taken as a refusal.
-                missing = str(exc).endswith(("HTTP 404", "HTTP 410"))
+                # RFC 9309: a 4xx ("unavailable") allows everything; a 5xx or no answer at all
+                # ("unreachable") is taken as a complete disallow.
+                missing = bool(re.search(r"HTTP 4\d\d$", str(exc)))
                 self._rules[site] = None if missing else Protego.parse("User-agent: *\nDisallow: /")
         return self._rules[site]
