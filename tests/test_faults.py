@@ -304,6 +304,7 @@ def test_fault_plan(tmp_path: Path, database_url: str) -> None:
         assert page is not None and page.state == FAILED, (path, page and page.state)
         assert reason.format(base=web.base) in (page.error or ""), (path, page.error)
     assert "redirect loop" in explained, explained
+    assert "Spider error processing" not in crawl.stderr, crawl.stderr[-3000:]
     errors = int(crawl.stdout.split("errors: ", 1)[1].split()[0])
     assert errors >= len(FAULTS) + 1, crawl.stdout  # + the held host
     # robots.txt 5xx: the host held back, the reason recorded.
