@@ -197,14 +197,15 @@ def entries_for_urls(session: Session, urls: list[str]) -> dict[str, list[FeedEn
 def pending_entry_urls(session: Session, feed_ids: list[int]) -> list[str]:
     """Links (normalised) of these feeds' entries whose page is still due, oldest entry first.
 
-    An entry stays due until its page is stored with a body, or its fetch failed for good (an
-    HTTP 4xx other than 408 and 429: the page is gone or forbidden). A page never reached (a crawl
-    killed between storing the feed and fetching its pages, a 304 since) and a passing failure
-    (a 5xx, a timeout, a reset, robots.txt unreadable) keep it due, on every later poll or crawl.
+    An entry stays due until its page is stored with a body, or its fetch ended with an answer
+    that will not change by asking again (a 4xx other than 408 and 429: gone or forbidden; a 200
+    that is not HTML). A page never reached (a crawl killed between storing the feed and fetching
+    its pages, a 304 since) and a passing failure (a 5xx, a 408 or 429, a timeout, a reset,
+    robots.txt unreadable: no status) keep it due, on every later poll or crawl.
     """
     if not feed_ids:
         return []
-    gone_for_good = Page.status.between(400, 499) & Page.status.not_in((408, 429))
+    gone_for_good = (Page.status < 500) & Page.status.not_in((408, 429))
     stored = (Page.body.is_not(None) & (Page.state != FAILED)) | ((Page.state == FAILED) & gone_for_good)
     found: dict[str, None] = {}
     for start in range(0, len(feed_ids), 500):
