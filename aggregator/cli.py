@@ -350,8 +350,10 @@ def feeds_list(
         typer.echo(f"{r['url']}  [{r['source']}]  {r['format'] or '-'}  status {r['last_status'] or '-'}  {state}"
                    f"  entries {r['entries_seen']}  last {(r['last_poll'] or '-')[:19]}"
                    f"  next {(r['next_poll'] or '-')[:19]}")
-        if r["last_error"]:
+        if r["last_error"] and r["consecutive_errors"]:
             typer.echo(f"    last error ({r['consecutive_errors']} in a row): {r['last_error']}")
+        elif r["last_error"]:  # the feed answered, but some of its entries could not be read
+            typer.echo(f"    last poll read, with problems: {r['last_error']}")
 
 
 MAX_HOSTS_NAMED = 10

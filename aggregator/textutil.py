@@ -32,3 +32,18 @@ def _paragraphs(text: str) -> tuple[str, ...]:
 def join_paragraphs(paragraphs: list[str]) -> str:
     """Paragraphs joined with a blank line between them."""
     return PARAGRAPH_SEPARATOR.join(p for p in paragraphs if p)
+
+
+# NUL and the other C0 controls, except tab, newline and carriage return; DEL too. No text we
+# store needs them, and PostgreSQL refuses a NUL in a text value (the whole insert fails).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without NUL and the other C0 control characters (tab, newline and CR are kept)."""
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+
+
+def clean_optional(text: str | None) -> str | None:
+    """`strip_controls` for a value that may be missing."""
+    return strip_controls(text) if text else text

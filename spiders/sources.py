@@ -11,8 +11,9 @@ page already stored is not fetched again unless its feed entry changed (then con
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from functools import wraps
 from typing import Any
 from urllib.parse import urljoin
 
@@ -30,20 +31,58 @@ from aggregator.crawl.items import (
     FetchedPage,
     PolledFeed,
     ReadResource,
+    SkippedItem,
     UnchangedPage,
     body_hash,
     body_unchanged,
 )
 from aggregator.crawl.listing import parse_listing
-from aggregator.crawl.netguard import REFUSED
 from aggregator.crawl.sitemaps import parse_sitemap
+from aggregator.extract.page import decode_html
 from aggregator.urls import host_of, requestable_url, site_key, try_normalise_url
 from storage.engine import session_scope
-from storage.feeds import feeds_of, seen_entries
+from storage.feeds import feeds_of, pending_entry_urls, seen_entries
 from storage.pages import stored_validators
 from storage.sources import list_sources
 
 NOT_MODIFIED = [304]
+Callback = Callable[..., Iterator[Any]]
+
+
+def isolated(callback: Callback) -> Callback:
+    """A callback whose failure is the response's recorded fault, not a lost crawl branch.
+
+    What it yielded before failing goes on; the exception is logged and recorded as a failed
+    fetch of the response's URL (with its kind and a reason), so `feeds list`, `explain` and the
+    crawl's error count show it.
+    """
+    @wraps(callback)
+    def guarded(self: SourcesSpider, response: Response) -> Iterator[Any]:
+        try:
+            yield from callback(self, response)
+        except Exception as exc:
+            meta = response.meta
+            kind = meta.get("kind", "page")
+            self.logger.error("could not read the %s %s: %s: %s", kind, response.url, type(exc).__name__, exc)
+            source = self.sources.get(meta.get("source_host", ""))
+            yield FailedFetch(url=meta.get("feed_url") or _first_url(response), source_id=source["id"] if source
+                              else None, kind=kind, status=response.status,
+                              reason=f"could not read the {kind}: {type(exc).__name__}: {exc}",
+                              feed_id=meta.get("feed_id"))
+    return guarded
+
+
+def _first_url(response: Response) -> str:
+    """The URL first asked for (before redirects)."""
+    return str((response.meta.get("redirect_urls") or [response.url])[0])
+
+
+def _text_of(response: Response) -> str | None:
+    """An HTML answer as text, its charset decided from the bytes when the declarations lie; None
+    for a body that is not text."""
+    if not hasattr(response, "text"):
+        return None
+    return decode_html(response.body, header(response, "Content-Type"), url=response.url)
 
 
 def _flag(value: Any) -> bool:
@@ -70,6 +109,7 @@ class SourcesSpider(scrapy.Spider):
         self.feeds_only = self.due_only or _flag(feeds_only)
         self.sources: dict[str, dict[str, Any]] = {}  # host -> source facts
         self.by_site: dict[str, str] = {}  # site key -> host
+        self._skipped: list[SkippedItem] = []  # bad links met while building requests, yielded as items
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourcesSpider:
@@ -118,6 +158,19 @@ class SourcesSpider(scrapy.Spider):
                     yield self.sitemap_request(host, url)
             for feed in source["feeds"]:
                 yield self.feed_request(host, feed)
+        for request in self.pending_entry_requests():
+            yield request
+
+    def pending_entry_requests(self) -> list[Request]:
+        """Pages of feed entries seen in an earlier poll and still not stored (a crawl killed between
+        storing a feed and fetching its pages; a passing failure): due on every crawl, whatever the
+        mode and whether or not their feed is polled or answers 304 this time."""
+        with session_scope(self.database_url) as session:
+            feed_ids = [feed.id for source in self.sources.values() for feed in feeds_of(session, source["id"])]
+            urls = pending_entry_urls(session, feed_ids)
+        if urls:
+            self.logger.info("%d feed entries still due from earlier polls", len(urls))
+        return self.article_requests(urls)
 
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
         """Sitemaps named in robots.txt; `/sitemap.xml` when a source names none anywhere."""
@@ -162,42 +215,59 @@ class SourcesSpider(scrapy.Spider):
         """
         wanted: dict[str, str] = {}  # normalised URL -> source host
         for url in urls:
-            normal = try_normalise_url(url)
-            if normal is None or normal in wanted:
-                continue
-            host = host_of(normal)
-            source_host = self.by_site.get(site_key(host))
-            if source_host is None or normal.rstrip("/") == str(self.sources[source_host]["home"]).rstrip("/"):
-                continue
-            wanted[normal] = source_host
+            try:
+                normal = try_normalise_url(url)
+                if normal is None or normal in wanted:
+                    continue
+                host = host_of(normal)
+                source_host = self.by_site.get(site_key(host))
+                if source_host is None or normal.rstrip("/") == str(self.sources[source_host]["home"]).rstrip("/"):
+                    continue
+                wanted[normal] = source_host
+            except Exception as exc:  # one bad link is skipped; its neighbours go on
+                self._skip(str(url), "link", f"{type(exc).__name__}: {exc}")
         if not wanted:
             return []
         with session_scope(self.database_url) as session:
             stored = stored_validators(session, list(wanted))
         requests = []
         for normal, source_host in wanted.items():
-            headers: dict[str, str] = {}
-            if normal in stored:
-                if not refresh:
-                    continue
-                etag, last_modified = stored[normal]
-                if etag:
-                    headers["If-None-Match"] = etag
-                if last_modified:
-                    headers["If-Modified-Since"] = last_modified
-            requests.append(Request(
-                normal, callback=self.parse_article, errback=self.failed, headers=headers,
-                meta={"source_host": source_host, "kind": "page", "handle_httpstatus_list": NOT_MODIFIED},
-            ))
-        return requests
+            try:
+                requests.append(self._article_request(normal, source_host, stored, refresh=refresh))
+            except Exception as exc:
+                self._skip(normal, "link", f"{type(exc).__name__}: {exc}")
+        return [r for r in requests if r is not None]
+
+    def _article_request(self, normal: str, source_host: str, stored: dict[str, tuple[str | None, str | None]],
+                         *, refresh: bool) -> Request | None:
+        headers: dict[str, str] = {}
+        if normal in stored:
+            if not refresh:
+                return None
+            etag, last_modified = stored[normal]
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+        return Request(
+            normal, callback=self.parse_article, errback=self.failed, headers=headers,
+            meta={"source_host": source_host, "kind": "page", "handle_httpstatus_list": NOT_MODIFIED},
+        )
+
+    def _skip(self, url: str, kind: str, reason: str) -> None:
+        """A link or entry that cannot be used: logged and counted as an error; the rest goes on."""
+        self.logger.warning("skipped a bad %s %r: %s", kind, url[:300], reason)
+        self._skipped.append(SkippedItem(url=url[:2000], kind=kind, reason=reason))
 
     # -- callbacks -------------------------------------------------------------------------
 
+    @isolated
     def parse_home(self, response: Response) -> Iterator[Any]:
         host = response.meta["source_host"]
         source = self.sources[host]
-        if not source["has_feeds"] and hasattr(response, "text"):
-            for url in feed_links(response.text, response.url):
+        text = _text_of(response)
+        if not source["has_feeds"] and text is not None:
+            for url in feed_links(text, response.url):
                 if (normal := requestable_url(url)) is None:
                     continue
                 # Registered by the pipeline when its poll (or failure) is stored.
@@ -205,14 +275,19 @@ class SourcesSpider(scrapy.Spider):
                 source["feeds"].append(feed)
                 yield self.feed_request(host, feed)
             source["has_feeds"] = bool(source["feeds"])
-        yield from self.parse_listing(response)
+        yield from self._listing(response, text)
 
+    @isolated
     def parse_listing(self, response: Response) -> Iterator[Any]:
+        yield from self._listing(response, _text_of(response))
+
+    def _listing(self, response: Response, text: str | None) -> Iterator[Any]:
         yield from _read(response)
-        if not hasattr(response, "text"):
+        if text is None:
             return
-        listing = parse_listing(response.text, response.url)
+        listing = parse_listing(text, response.url)
         yield from self.article_requests(listing.article_urls)
+        yield from self._drain_skipped()
         depth = int(response.meta.get("listing_depth", 0))
         if depth < int(self.settings.getint("AGGREGATOR_MAX_LISTING_PAGES")):
             for url in listing.next_pages:
@@ -221,6 +296,11 @@ class SourcesSpider(scrapy.Spider):
                               meta={"source_host": response.meta["source_host"], "kind": "listing",
                                     "listing_depth": depth + 1, "probe": True})
 
+    def _drain_skipped(self) -> Iterator[SkippedItem]:
+        skipped, self._skipped = self._skipped, []
+        yield from skipped
+
+    @isolated
     def parse_feed(self, response: Response) -> Iterator[Any]:
         meta = response.meta
         source_id = self.sources[meta["source_host"]]["id"]
@@ -242,15 +322,31 @@ class SourcesSpider(scrapy.Spider):
             with session_scope(self.database_url) as session:
                 seen = {key: SeenEntry(updated, content_hash)
                         for key, (updated, content_hash) in seen_entries(session, feed_id=meta["feed_id"]).items()}
-        changes = classify_entries(parsed.entries, seen)
+        problems = list(parsed.skipped)
+        records = []
+        good: list[ParsedEntry] = []
+        for entry in parsed.entries:
+            try:
+                records.append(_entry_record(entry))
+                good.append(entry)
+            except Exception as exc:  # one bad entry is skipped; its neighbours are stored
+                problems.append(f"entry {entry.key[:200]!r} skipped: {type(exc).__name__}: {exc}")
+        changes = classify_entries(good, seen)
+        # The requests first: a bad link found while building them is one more problem of the poll.
+        requests = [
+            # New entries, and unchanged ones whose page is not stored yet: `article_requests` skips stored pages.
+            *self.article_requests(entry.link for entry in (*changes.new, *changes.unchanged)),
+            # A changed entry refreshes its article: the page is asked for again, conditionally.
+            *self.article_requests((entry.link for entry in changes.changed), refresh=True),
+        ]
+        problems += [f"link {item.url[:200]!r} skipped: {item.reason}" for item in self._drain_skipped()]
+        for problem in problems:
+            self.logger.warning("feed %s: %s", meta["feed_url"], problem)
         yield PolledFeed(**common, format=parsed.format, body_hash=body_hash(response.body),
-                         ttl_minutes=parsed.ttl_minutes, entries=[_entry_record(e) for e in parsed.entries])
-        # New entries, and unchanged ones whose page is not stored yet (a crawl killed between
-        # storing the feed and fetching its pages): `article_requests` skips stored pages.
-        yield from self.article_requests(entry.link for entry in (*changes.new, *changes.unchanged))
-        # A changed entry refreshes its article: the page is asked for again, conditionally.
-        yield from self.article_requests((entry.link for entry in changes.changed), refresh=True)
+                         ttl_minutes=parsed.ttl_minutes, entries=records, problems=problems)
+        yield from requests
 
+    @isolated
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         meta = response.meta
         yield from _read(response)
@@ -263,7 +359,9 @@ class SourcesSpider(scrapy.Spider):
             if (normal := requestable_url(child.loc, response.url)) is not None:
                 yield self.sitemap_request(meta["source_host"], normal)
         yield from self.article_requests(page.loc for page in sitemap.pages)
+        yield from self._drain_skipped()
 
+    @isolated
     def parse_article(self, response: Response) -> Iterator[Any]:
         meta = response.meta
         url = str(meta.get("redirect_urls", [response.request.url])[0]) if response.request else response.url
@@ -291,9 +389,8 @@ class SourcesSpider(scrapy.Spider):
             self.crawler.stats.inc_value("aggregator/probes_missing")
             return
         source = self.sources.get(meta.get("source_host", ""))
-        url = meta.get("feed_url") or request.url
-        if reason.startswith(REFUSED):  # a redirect the guard refused: recorded on the URL that led there
-            url = meta.get("feed_url") or (meta.get("redirect_urls") or [request.url])[0]
+        # A page is recorded under the URL first asked for (a redirect loop is the fault of that URL).
+        url = meta.get("feed_url") or str((meta.get("redirect_urls") or [request.url])[0])
         yield FailedFetch(url=url, source_id=source["id"] if source else None,
                           kind=meta.get("kind", "page"), status=status, reason=reason,
                           feed_id=meta.get("feed_id"), headers=headers)

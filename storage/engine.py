@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,6 +57,37 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# NUL and the other C0 controls but tab, newline and CR (and DEL): PostgreSQL refuses a NUL in text
+# (the whole insert fails), and no stored text needs any of them. Callers clean at the edge; this
+# is the net under every string that reaches a statement, whoever wrote it.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_value(value: Any) -> Any:
+    if isinstance(value, str) and _CONTROLS.search(value):
+        return _CONTROLS.sub("", value)
+    return value
+
+
+def _clean_row(row: Any) -> Any:
+    if isinstance(row, dict):
+        if any(isinstance(v, str) and _CONTROLS.search(v) for v in row.values()):
+            return {k: _clean_value(v) for k, v in row.items()}
+        return row
+    if isinstance(row, tuple | list):
+        if any(isinstance(v, str) and _CONTROLS.search(v) for v in row):
+            return type(row)(_clean_value(v) for v in row)
+        return row
+    return row
+
+
+def _clean_parameters(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                      executemany: bool) -> tuple[str, Any]:
+    if executemany and isinstance(parameters, list | tuple):
+        return statement, type(parameters)(_clean_row(row) for row in parameters)
+    return statement, _clean_row(parameters)
+
+
 _ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
@@ -86,6 +118,7 @@ def _create_engine(url: str) -> Engine:
         engine = create_engine(url, pool_pre_ping=True)
     else:
         raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite:// or postgresql://")
+    event.listen(engine, "before_cursor_execute", _clean_parameters, retval=True)
     return engine
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, UTCDateTime, utcnow
+from storage.pages import FAILED, Page
 from storage.upsert import upsert
 
 
@@ -87,11 +88,16 @@ def record_feed_poll(
     last_modified: str | None,
     body_hash: str | None,
     next_poll_at: datetime,
+    note: str | None = None,
 ) -> None:
-    """Store what a successful poll learned (a 304 keeps the stored validators); clears the error streak."""
+    """Store what a successful poll learned (a 304 keeps the stored validators); clears the error streak.
+
+    `note`: what went wrong inside an answer that was read (entries skipped, with their reasons),
+    kept as the feed's last error without counting as a failed poll.
+    """
     values: dict[str, Any] = {
         "last_status": status, "last_polled_at": utcnow(), "next_poll_at": next_poll_at,
-        "consecutive_errors": 0, "last_error": None,
+        "consecutive_errors": 0, "last_error": note,
     }
     if status != 304:
         values.update(etag=etag, last_modified=last_modified, body_hash=body_hash)
@@ -186,3 +192,29 @@ def entries_for_urls(session: Session, urls: list[str]) -> dict[str, list[FeedEn
         for entry in session.scalars(stmt):
             out.setdefault(str(entry.url), []).append(entry)
     return out
+
+
+def pending_entry_urls(session: Session, feed_ids: list[int]) -> list[str]:
+    """Links (normalised) of these feeds' entries whose page is still due, oldest entry first.
+
+    An entry stays due until its page is stored with a body, or its fetch ended with an answer
+    that will not change by asking again (a 4xx other than 408 and 429: gone or forbidden; a 200
+    that is not HTML). A page never reached (a crawl killed between storing the feed and fetching
+    its pages, a 304 since) and a passing failure (a 5xx, a 408 or 429, a timeout, a reset,
+    robots.txt unreadable: no status) keep it due, on every later poll or crawl.
+    """
+    if not feed_ids:
+        return []
+    gone_for_good = (Page.status < 500) & Page.status.not_in((408, 429))
+    stored = (Page.body.is_not(None) & (Page.state != FAILED)) | ((Page.state == FAILED) & gone_for_good)
+    found: dict[str, None] = {}
+    for start in range(0, len(feed_ids), 500):
+        stmt = (
+            select(FeedEntry.url)
+            .outerjoin(Page, Page.url == FeedEntry.url)
+            .where(FeedEntry.feed_id.in_(feed_ids[start : start + 500]), FeedEntry.url.is_not(None))
+            .where(Page.id.is_(None) | ~stored)
+            .order_by(FeedEntry.first_seen, FeedEntry.id)
+        )
+        found.update(dict.fromkeys(str(url) for url in session.scalars(stmt)))
+    return list(found)

@@ -43,6 +43,7 @@ from feedparser.exceptions import NonXMLContentType
 from feedparser.sanitizer import replace_doctype
 from feedparser.util import FeedParserDict
 
+from aggregator.textutil import strip_controls
 from aggregator.urls import absolute_http_url
 
 # feedparser's version names, folded where the project does not care about the difference.
@@ -94,6 +95,7 @@ class ParsedFeed:
     ttl_minutes: int | None
     error: str | None = None
     warning: str | None = None  # the document had a flaw the parser worked around
+    skipped: tuple[str, ...] = ()  # entries that could not be read, each with its reason
 
     @property
     def ok(self) -> bool:
@@ -150,6 +152,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
     """
     if not body.strip(_BOM_AND_SPACE):
         return _failed("empty body")
+    content_type = _charset_checked(body, content_type)
     try:
         if _is_json(body):
             return _parse_json_feed(body, url)
@@ -158,6 +161,18 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
         return _failed("not a feed: nested too deeply")
     except Exception as exc:  # feedparser's loose parser has rare crashes on hostile markup
         return _failed(f"feed parser failed: {type(exc).__name__}: {exc}")
+
+
+def _charset_checked(body: bytes, content_type: str | None) -> str | None:
+    """The Content-Type, its charset dropped when the bytes contradict it (UTF-8 bytes declared
+    Latin-1 or windows-1252): feedparser then reads the XML declaration or the bytes themselves."""
+    if not content_type or "charset" not in content_type.lower() or body.isascii():
+        return content_type
+    from aggregator.extract.page import html_encoding
+
+    if html_encoding(body, content_type) == "utf-8":
+        return content_type.split(";", 1)[0].strip() + "; charset=utf-8"
+    return content_type
 
 
 # --- feedparser, called lean ---------------------------------------------------------------
@@ -225,7 +240,7 @@ def _from_feedparser(result: Any, body: bytes, url: str, content_type: str | Non
             return _failed("not a feed: neither XML nor JSON")
         return _failed(problem or "not a feed: no RSS, Atom or RDF root element")
     feed = result["feed"]
-    entries = [_entry_fields(raw, url) for raw in raw_entries]
+    entries, skipped = _each_entry(raw_entries, lambda raw: _entry_fields(raw, url))
     return ParsedFeed(
         format=_FORMAT_BY_VERSION.get(version, version) or None,
         title=_clean(dict.get(feed, "title")),
@@ -233,7 +248,20 @@ def _from_feedparser(result: Any, body: bytes, url: str, content_type: str | Non
         entries=_with_unique_keys(entries),
         ttl_minutes=_positive_int(dict.get(feed, "ttl")),
         warning=problem,
+        skipped=skipped,
     )
+
+
+def _each_entry(raws: Iterable[Any], read: Any) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    """Each entry read on its own: one that cannot be read is left out with a reason, the others kept."""
+    entries: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    for rank, raw in enumerate(raws, 1):
+        try:
+            entries.append(read(raw))
+        except Exception as exc:  # one hostile entry must not cost its neighbours
+            skipped.append(f"entry {rank} skipped: {type(exc).__name__}: {exc}")
+    return entries, tuple(skipped)
 
 
 def _bozo_reason(result: Any) -> str | None:
@@ -313,8 +341,8 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     if not isinstance(version, str) or not version.startswith(_JSON_FEED_VERSION_PREFIX):
         return _failed("not a feed: JSON document without a JSON Feed version")
     items = document.get("items")
-    entries = [_json_item_fields(item, url) for item in items if isinstance(item, dict)] \
-        if isinstance(items, list) else []
+    entries, skipped = _each_entry([item for item in items if isinstance(item, dict)] if isinstance(items, list)
+                                   else [], lambda item: _json_item_fields(item, url))
     return ParsedFeed(
         format="json",
         title=_clean(_text(document.get("title"))),
@@ -322,6 +350,7 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         entries=_with_unique_keys(entries),
         ttl_minutes=None,
         warning=None if isinstance(items, list) else "JSON Feed without an items list",
+        skipped=skipped,
     )
 
 
@@ -414,7 +443,7 @@ def _content_hash(title: str | None, content: str | None) -> str:
 def _clean(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    value = value.strip()
+    value = strip_controls(value).strip()
     return value or None
 
 

@@ -198,7 +198,8 @@ class RobotsRules:
             except FetchError as exc:
                 if exc.status is None:
                     raise  # the site cannot be reached (or may not be): say so, not "robots.txt forbids"
-                # No robots.txt (404/410) allows everything; any other error is taken as a refusal.
-                missing = exc.status in (404, 410)
+                # RFC 9309: a 4xx ("unavailable") allows everything; a 5xx is taken as a complete
+                # disallow.
+                missing = 400 <= exc.status < 500
                 self._rules[site] = None if missing else Protego.parse("User-agent: *\nDisallow: /")
         return self._rules[site]

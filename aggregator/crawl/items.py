@@ -81,3 +81,14 @@ class PolledFeed:
     source_id: int | None = None
     # one dict per entry: key, url (normalised link), link, title, author, published, updated, content_hash
     entries: list[dict[str, Any]] = field(default_factory=list)
+    # entries (or links) of the answer that could not be read, each with its reason
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SkippedItem:
+    """One link or entry of a page, sitemap or feed that could not be read: counted, logged, skipped."""
+
+    url: str
+    kind: str
+    reason: str

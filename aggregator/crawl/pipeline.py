@@ -19,7 +19,15 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from sqlalchemy.orm import Session
 
 from aggregator.crawl.batch_writer import BatchWriter
-from aggregator.crawl.items import FailedFetch, FetchedPage, PolledFeed, ReadResource, UnchangedPage, body_hash
+from aggregator.crawl.items import (
+    FailedFetch,
+    FetchedPage,
+    PolledFeed,
+    ReadResource,
+    SkippedItem,
+    UnchangedPage,
+    body_hash,
+)
 from aggregator.crawl.schedule import SchedulePolicy, is_failing, next_poll
 from storage.base import utcnow
 from storage.engine import session_scope
@@ -67,6 +75,9 @@ class StoragePipeline:
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, UnchangedPage):
             self._count({"pages_not_modified": 1})
+            return item
+        if isinstance(item, SkippedItem):  # nothing to write: an error of the crawl, counted
+            self._count(_error_counts(item.kind, item.url))
             return item
         if self.writer is None:  # used outside a crawl: write at once
             self._count(self._write([item])[0])
@@ -127,20 +138,24 @@ class StoragePipeline:
             ttl_minutes=item.ttl_minutes, status=item.status, consecutive_errors=0, policy=self.policy,
             rng=self.rng,
         )
+        note = _note(item.problems)
         record_feed_poll(
             session, feed_id=feed_id, status=item.status, format=item.format, etag=item.etag,
-            last_modified=item.last_modified, body_hash=item.body_hash, next_poll_at=when,
+            last_modified=item.last_modified, body_hash=item.body_hash, next_poll_at=when, note=note,
         )
-        return {"feeds_polled": 1, "feeds_not_modified": int(item.not_modified), "feed_entries_new": len(new_keys)}
+        counts: Counts = {"feeds_polled": 1, "feeds_not_modified": int(item.not_modified),
+                          "feed_entries_new": len(new_keys)}
+        if item.problems:
+            for key, value in _error_counts("entry", item.url).items():
+                counts[key] = value * len(item.problems)
+        return counts
 
     def _store_failure(self, session: Session, item: FailedFetch) -> Counts:
         feed_id = item.feed_id
         if feed_id is None and item.kind == "feed" and item.source_id is not None:
             # a feed found on the source's home page during this crawl, failing at once
             feed_id = upsert_feed(session, source_id=item.source_id, url=item.url)
-        counts: Counts = {"errors": 1, f"errors/{item.kind}": 1,
-                          # By host and port as requested: the summary names the hosts that failed.
-                          f"errors_by_host/{urlsplit(item.url).netloc}": 1}
+        counts = _error_counts(item.kind, item.url)
         if feed_id is not None:
             errors = record_feed_error(session, feed_id=feed_id, status=item.status, error=item.reason)
             if is_failing(errors, self.policy) and not is_failing(errors - 1, self.policy):
@@ -157,3 +172,24 @@ class StoragePipeline:
                 error=f"{item.kind}: {item.reason}",
             )
         return counts
+
+
+def _error_counts(kind: str, url: str) -> Counts:
+    """One error of `kind` at `url`: the total, by kind, and by host and port as requested (the
+    summary names the hosts that failed)."""
+    try:
+        netloc = urlsplit(url).netloc
+    except ValueError:
+        netloc = "?"
+    return {"errors": 1, f"errors/{kind}": 1, f"errors_by_host/{netloc}": 1}
+
+
+MAX_NOTE_CHARS = 2000
+
+
+def _note(problems: list[str]) -> str | None:
+    """What went wrong inside a feed that was read, for `feeds list` (bounded: a feed may be hostile)."""
+    if not problems:
+        return None
+    text = f"{len(problems)} entr{'y' if len(problems) == 1 else 'ies'} skipped: " + "; ".join(problems)
+    return text if len(text) <= MAX_NOTE_CHARS else text[: MAX_NOTE_CHARS - 1] + "…"

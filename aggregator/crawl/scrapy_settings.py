@@ -35,12 +35,25 @@ RETRY_TIMES = 2
 # not a transient failure: retrying it only hammers the proxy.
 RETRY_EXCEPTIONS = [e for e in default_settings.RETRY_EXCEPTIONS if not str(e).endswith("TunnelError")]
 HTTPPROXY_ENABLED = True  # honours http_proxy / https_proxy / no_proxy
+# Redirects: at most 5 hops; a loop or a longer chain is recorded with its chain (crawl/redirects.py).
+REDIRECT_MAX_TIMES = 5
+# A body cut short is handed over flagged, then retried or recorded with its sizes (crawl/truncation.py).
+DOWNLOAD_FAIL_ON_DATALOSS = False
 DOWNLOADER_MIDDLEWARES = {
     # First of all (before robots.txt, retries, redirects and the proxy): every request and
     # every redirect hop is judged by its target host (aggregator.crawl.guard).
     "aggregator.crawl.guard.NetworkGuardMiddleware": 50,
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
     "aggregator.crawl.transport.CachingHttpProxyMiddleware": 750,
+    # robots.txt per RFC 9309: 4xx allows all, 5xx or no answer holds the host back (crawl/robots.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "aggregator.crawl.robots.Rfc9309RobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "aggregator.crawl.redirects.ChainCheckedRedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "aggregator.crawl.redirects.ChainCheckedMetaRefreshMiddleware": 580,
+    # Before decompression (590): sizes on the wire.
+    "aggregator.crawl.truncation.TruncatedBodyMiddleware": 595,
 }
 DOWNLOAD_HANDLERS = {
     "http": "aggregator.crawl.transport.PooledHTTPDownloadHandler",
@@ -59,6 +72,9 @@ EXTENSIONS = {
     "aggregator.crawl.extension.ProcessWhileCrawling": 500,
     "aggregator.crawl.progress.CrawlProgressExtension": 510,
     "scrapy.extensions.telnet.TelnetConsole": None,
+    # Quick 404s lower a host's delay like 200s do: dead links must not stall a crawl (crawl/throttle.py).
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "aggregator.crawl.throttle.AnswerAwareAutoThrottle": 0,
 }
 
 AGGREGATOR_DATABASE_URL = _settings.database_url

@@ -10,7 +10,9 @@ node, and extractors that read `.text` lose what follows it.
 
 from __future__ import annotations
 
+import codecs
 import json
+import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +21,17 @@ from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    read_bom,
+    resolve_encoding,
+)
+
+from aggregator.textutil import strip_controls
+
+logger = logging.getLogger(__name__)
 
 _PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -45,10 +57,81 @@ class ParsedPage:
     json_ld: tuple[Any, ...] = field(default=())
 
 
-def decode_html(body: bytes, content_type: str | None) -> str:
-    """HTML bytes as text, by the HTTP charset, the BOM, the meta charset, or detection."""
-    _encoding, text = html_to_unicode(content_type or "", body)
-    return text
+def decode_html(body: bytes, content_type: str | None, *, url: str = "") -> str:
+    """HTML bytes as text, control characters removed (see `html_encoding`)."""
+    encoding = html_encoding(body, content_type, url=url)
+    if encoding is None:
+        _encoding, text = html_to_unicode(content_type or "", body)
+    else:
+        text = body.decode(encoding, errors="replace")
+        if text.startswith("\ufeff"):
+            text = text[1:]
+    return strip_controls(text)
+
+
+# Encodings of one byte per character for Latin scripts: what servers wrongly claim most often.
+_SINGLE_BYTE_LATIN = ("latin", "iso8859", "cp125", "cp437", "cp850", "ascii", "mac_roman", "mac_latin2")
+# Detection's guesses for other scripts, trusted as given; any other guess for bytes that are not
+# UTF-8 is taken for windows-1252 (what browsers read "latin-1" as), when those bytes fit it.
+_OTHER_SCRIPTS = ("cp1251", "koi8", "mac_cyrillic", "cp866", "cp1125", "iso8859_5", "iso8859_6", "iso8859_7",
+                  "iso8859_8", "cp1253", "cp1255", "cp1256", "shift_jis", "cp932", "euc", "gb", "big5", "hz",
+                  "cp949", "johab", "utf_16", "utf_32", "tis", "cp874", "iso2022", "cp1258", "ptcp154")
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(resolve_encoding(name) or name).name.replace("-", "_")
+    except LookupError:
+        return None
+
+
+def _strict(body: bytes, encoding: str) -> bool:
+    try:
+        body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def html_encoding(body: bytes, content_type: str | None, *, url: str = "") -> str | None:
+    """The encoding of an HTML body, decided from the bytes when the declarations contradict them.
+
+    A BOM decides. Otherwise the HTTP charset, else the meta charset, is checked against the bytes:
+    bytes declared Latin-1 or windows-1252 that are valid UTF-8 with multi-byte sequences are
+    UTF-8 (a random Latin-1 text is practically never valid UTF-8); bytes declared UTF-8 (or not
+    declared) that are not valid UTF-8 are detected (trafilatura's detection, windows-1252 for
+    Latin scripts). A contradiction is logged. None: leave it to w3lib (nothing to correct).
+    """
+    if read_bom(body)[0]:
+        return None
+    declared = _codec(http_content_type_encoding(content_type or "")) or _codec(html_body_declared_encoding(body))
+    if body.isascii():
+        return None
+    if _strict(body, "utf-8"):
+        if declared is not None and declared != "utf_8" and declared.startswith(_SINGLE_BYTE_LATIN):
+            logger.info("%s: declared %s, but the bytes are UTF-8: read as UTF-8", url or "page", declared)
+            return "utf-8"
+        return "utf-8" if declared in (None, "utf_8") else None
+    if declared not in (None, "utf_8"):
+        return None  # a non-UTF-8 charset the bytes do not contradict
+    detected = detect_legacy_encoding(body)
+    logger.info("%s: declared %s, but the bytes are not UTF-8: read as %s", url or "page",
+                declared or "nothing", detected)
+    return detected
+
+
+def detect_legacy_encoding(body: bytes) -> str:
+    """The encoding of bytes that are not UTF-8: trafilatura's detection, windows-1252 for Latin scripts."""
+    from trafilatura.utils import detect_encoding
+
+    guesses = [g for g in (_codec(name) for name in detect_encoding(body)) if g]
+    if guesses and guesses[0].startswith(_OTHER_SCRIPTS) and _strict(body, guesses[0]):
+        return guesses[0]
+    if _strict(body, "cp1252"):
+        return "cp1252"
+    return next((g for g in guesses if _strict(body, g)), "cp1252")
 
 
 def parse_page(html: str, url: str) -> ParsedPage:
