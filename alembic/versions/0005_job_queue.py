@@ -6,7 +6,7 @@ tables (`aggregator enqueue`, `aggregator worker`). The schema is procrastinate'
 is versioned with ours: a later procrastinate release that changes its schema comes with a
 migration of ours that applies its migration files. SQLite has no queue: nothing to do there.
 
-Revision ID: 0006
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-07 23:00:00
 """
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0006"
+revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
