@@ -33,7 +33,8 @@ from aggregator.extract.attribution import Attribution, strip_attribution
 from aggregator.match.boilerplate import paragraph_keys
 from aggregator.match.fingerprints import article_fingerprints, lookup_fingerprints, text_hash
 from aggregator.match.graph import (
-    requeue_after_original_changed,
+    OriginalChange,
+    requeue_after_originals_changed,
     requeue_after_site_paragraphs_changed,
     resolve_pending,
 )
@@ -243,8 +244,13 @@ def _store_republication(session: Session, page: Page, source: Source | None, pr
                                               added=added, removed=removed)
 
 
-def _store_article(session: Session, page: Page, source: Source, processed: ProcessedPage) -> bool:
-    """Store a partner's page as its canonical article; returns whether the article is new."""
+def _store_article(
+    session: Session, page: Page, source: Source, processed: ProcessedPage, changed: list[OriginalChange]
+) -> bool:
+    """Store a partner's page as its canonical article; returns whether the article is new.
+
+    A new article, or one whose text changed, is added to `changed`: the copies it may concern
+    go back to matching, once per batch (`requeue_after_originals_changed`)."""
     extracted = processed.reading.extracted
     article_id, created, text_changed = upsert_article(
         session, url=processed.url, url_key=processed.url_key, source_id=source.id, page_id=page.id,
@@ -255,15 +261,14 @@ def _store_article(session: Session, page: Page, source: Source, processed: Proc
     for alias, alias_key in processed.aliases:
         add_alias(session, url=alias, url_key=alias_key, article_id=article_id)
     if text_changed:
-        requeue_after_original_changed(
-            session, article_id=article_id, fingerprints=processed.fingerprints, text_hash=processed.text_hash,
-            urls=[processed.url, *(alias for alias, _ in processed.aliases)],
-        )
+        changed.append(OriginalChange(article_id, tuple(processed.fingerprints), processed.text_hash,
+                                      (processed.url, *(alias for alias, _ in processed.aliases))))
     return created
 
 
 def _store(
-    session: Session, page: Page, source: Source | None, processed: ProcessedPage, stats: ProcessingStats
+    session: Session, page: Page, source: Source | None, processed: ProcessedPage, stats: ProcessingStats,
+    changed: list[OriginalChange],
 ) -> tuple[str, str | None]:
     """Store what was read from a page; its new processing state and error."""
     extracted = processed.reading.extracted
@@ -273,7 +278,7 @@ def _store(
     if source is None or source.role != PARTNER:
         _store_republication(session, page, source, processed)
         stats.republisher_pages += 1
-    elif _store_article(session, page, source, processed):
+    elif _store_article(session, page, source, processed, changed):
         stats.articles_new += 1
     else:
         stats.articles_updated += 1
@@ -345,6 +350,7 @@ class PageProcessor:
             result for future in batch.results or [] for result in future.result()
         ]
         marks: list[tuple[int, str, str | None]] = []
+        changed: list[OriginalChange] = []
         with session_scope(self.database_url) as session:
             for page_id, processed, error in results:
                 page = batch.pages[page_id]
@@ -354,8 +360,9 @@ class PageProcessor:
                     self.stats.skipped += 1
                     continue
                 source = self.sources.get(page.source_id) if page.source_id is not None else None
-                state, reason = _store(session, page, source, processed, self.stats)
+                state, reason = _store(session, page, source, processed, self.stats, changed)
                 marks.append((page_id, state, reason))
+            requeue_after_originals_changed(session, changed)
             mark_pages(session, marks)
         self.match()
         return len(results)
