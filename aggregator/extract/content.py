@@ -106,12 +106,33 @@ def _first(values: list[Any]) -> str | None:
 
 
 def _meta(doc: lxml.html.HtmlElement, *names: str) -> str | None:
+    """The first non-empty content of a `<meta>` whose property, name or itemprop is one of
+    `names`, the earlier names first."""
+    index = _meta_index(doc)
     for name in names:
-        found = doc.xpath(f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content')
-        value = _first(found)
+        value = _first(index.get(name) or [])
         if value:
             return value
     return None
+
+
+def _meta_index(doc: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    """The contents of the page's `<meta>` elements by property, name and itemprop, in document
+    order; one walk per page instead of one search per name asked (the last page's is kept)."""
+    if _META_INDEX[0] is doc:
+        return _META_INDEX[1]
+    index: dict[str, list[str]] = {}
+    for element in doc.iter("meta"):
+        content = element.get("content")
+        if content is None:
+            continue
+        for key in {element.get("property"), element.get("name"), element.get("itemprop")} - {None}:
+            index.setdefault(str(key), []).append(content)
+    _META_INDEX[:] = [doc, index]
+    return index
+
+
+_META_INDEX: list[Any] = [None, {}]
 
 
 def _structured_dates(doc: lxml.html.HtmlElement, ld: list[dict[str, Any]]) -> tuple[str | None, str | None]:
