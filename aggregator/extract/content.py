@@ -303,13 +303,18 @@ def _language(text: str, declared: str | None, fallback: str | None) -> str | No
 
 def _detect_language(text: str) -> tuple[str | None, float]:
     """The language py3langid detects in `text`, with its probability."""
+    detected, confidence = language_identifier().classify(text)
+    return (str(detected) if detected else None), float(confidence)
+
+
+def language_identifier() -> Any:
+    """py3langid's identifier, loaded on first use (its model takes a second or two to load)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     global _IDENTIFIER
     if _IDENTIFIER is None:
         _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    detected, confidence = _IDENTIFIER.classify(text)
-    return (str(detected) if detected else None), float(confidence)
+    return _IDENTIFIER
 
 
 _IDENTIFIER: Any = None
