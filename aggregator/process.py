@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import queue
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -102,6 +103,9 @@ class ExtractionJob:
     """Whether the page is on a partner's site (its article is an original)."""
     addresses: tuple[str, ...] = ()
     """Other addresses that led to the page: as requested, and the links and ids of feed entries."""
+    body_compressed: bool = False
+    """Whether `body` is zlib-compressed as stored (the worker decompresses it: a quarter of the
+    bytes through the pipe, and the work off the process that stores)."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,8 @@ def run_extraction(job: ExtractionJob) -> tuple[int, ProcessedPage | None, str |
     """Extract one page, read its claims and derive its keys (runs in a worker process):
     (page id, processed page, error)."""
     try:
-        html = decode_html(job.body, job.content_type)
+        body = zlib.decompress(job.body) if job.body_compressed and job.body else job.body
+        html = decode_html(body, job.content_type)
         reading = read_page(html, job.url, hints=job.hints, default_language=job.default_language,
                             known_sources=job.known_sources)
         return job.page_id, derive(reading, partner=job.partner, url=job.url, addresses=job.addresses), None
@@ -381,7 +386,8 @@ class PageProcessor:
             yield ExtractionJob(
                 page_id=page.id,
                 url=page.final_url or page.url,
-                body=page.raw_body(),
+                body=page.body or b"",
+                body_compressed=bool(page.body),
                 content_type=page.content_type,
                 hints={**entry_hints(led_here), **(page.hints or {})},
                 default_language=source.language if source else None,

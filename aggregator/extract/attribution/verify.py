@@ -110,9 +110,10 @@ class CopiedText:
     """The original's text, to tell a line the copier wrote from one it copied."""
 
     def __init__(self, text: str) -> None:
-        paragraphs = [p for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
-        self._paragraphs = {" ".join(keys(p)) for p in paragraphs}
-        self._all = " " + " ".join(keys(text)) + " "
+        paragraphs = [" ".join(keys(p)) for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
+        self._paragraphs = set(paragraphs)
+        # The words of the whole text are those of its paragraphs in turn (no word spans a line break).
+        self._all = " " + " ".join(p for p in paragraphs if p) + " "
 
     def has(self, line: str) -> bool:
         """Whether `line` is (a piece of) the original's text."""
