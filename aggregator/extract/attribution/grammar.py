@@ -47,7 +47,7 @@ class Phrases:
             end = index + len(phrase)
             if end <= stop and all(words[i].key == word for i, word in zip(range(index, end), phrase, strict=True)):
                 return len(phrase)
-        if len(key) >= MIN_STEM and any(stem in self._stemmed for stem in stems(key)):
+        if self._stemmed and len(key) >= MIN_STEM and not self._stemmed.keys().isdisjoint(stems(key)):
             return 1
         return 0
 
