@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import queue
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,7 +34,8 @@ from aggregator.extract.attribution import Attribution, strip_attribution
 from aggregator.match.boilerplate import paragraph_keys
 from aggregator.match.fingerprints import article_fingerprints, lookup_fingerprints, text_hash
 from aggregator.match.graph import (
-    requeue_after_original_changed,
+    OriginalChange,
+    requeue_after_originals_changed,
     requeue_after_site_paragraphs_changed,
     resolve_pending,
 )
@@ -102,6 +104,9 @@ class ExtractionJob:
     """Whether the page is on a partner's site (its article is an original)."""
     addresses: tuple[str, ...] = ()
     """Other addresses that led to the page: as requested, and the links and ids of feed entries."""
+    body_compressed: bool = False
+    """Whether `body` is zlib-compressed as stored (the worker decompresses it: a quarter of the
+    bytes through the pipe, and the work off the process that stores)."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,8 @@ def run_extraction(job: ExtractionJob) -> tuple[int, ProcessedPage | None, str |
     """Extract one page, read its claims and derive its keys (runs in a worker process):
     (page id, processed page, error)."""
     try:
-        html = decode_html(job.body, job.content_type)
+        body = zlib.decompress(job.body) if job.body_compressed and job.body else job.body
+        html = decode_html(body, job.content_type)
         reading = read_page(html, job.url, hints=job.hints, default_language=job.default_language,
                             known_sources=job.known_sources)
         return job.page_id, derive(reading, partner=job.partner, url=job.url, addresses=job.addresses), None
@@ -244,8 +250,13 @@ def _store_republication(session: Session, page: Page, source: Source | None, pr
                                               added=added, removed=removed)
 
 
-def _store_article(session: Session, page: Page, source: Source, processed: ProcessedPage) -> bool:
-    """Store a partner's page as its canonical article; returns whether the article is new."""
+def _store_article(
+    session: Session, page: Page, source: Source, processed: ProcessedPage, changed: list[OriginalChange]
+) -> bool:
+    """Store a partner's page as its canonical article; returns whether the article is new.
+
+    A new article, or one whose text changed, is added to `changed`: the copies it may concern
+    go back to matching, once per batch (`requeue_after_originals_changed`)."""
     extracted = processed.reading.extracted
     article_id, created, text_changed = upsert_article(
         session, url=processed.url, url_key=processed.url_key, source_id=source.id, page_id=page.id,
@@ -256,15 +267,14 @@ def _store_article(session: Session, page: Page, source: Source, processed: Proc
     for alias, alias_key in processed.aliases:
         add_alias(session, url=alias, url_key=alias_key, article_id=article_id)
     if text_changed:
-        requeue_after_original_changed(
-            session, article_id=article_id, fingerprints=processed.fingerprints, text_hash=processed.text_hash,
-            urls=[processed.url, *(alias for alias, _ in processed.aliases)],
-        )
+        changed.append(OriginalChange(article_id, tuple(processed.fingerprints), processed.text_hash,
+                                      (processed.url, *(alias for alias, _ in processed.aliases))))
     return created
 
 
 def _store(
-    session: Session, page: Page, source: Source | None, processed: ProcessedPage, stats: ProcessingStats
+    session: Session, page: Page, source: Source | None, processed: ProcessedPage, stats: ProcessingStats,
+    changed: list[OriginalChange],
 ) -> tuple[str, str | None]:
     """Store what was read from a page; its new processing state and error."""
     extracted = processed.reading.extracted
@@ -274,7 +284,7 @@ def _store(
     if source is None or source.role != PARTNER:
         _store_republication(session, page, source, processed)
         stats.republisher_pages += 1
-    elif _store_article(session, page, source, processed):
+    elif _store_article(session, page, source, processed, changed):
         stats.articles_new += 1
     else:
         stats.articles_updated += 1
@@ -350,6 +360,7 @@ class PageProcessor:
             result for future in batch.results or [] for result in future.result()
         ]
         marks: list[tuple[int, str, str | None]] = []
+        changed: list[OriginalChange] = []
         with self.lock.hold():
             with session_scope(self.database_url) as session:
                 for page_id, processed, error in results:
@@ -360,8 +371,9 @@ class PageProcessor:
                         self.stats.skipped += 1
                         continue
                     source = self.sources.get(page.source_id) if page.source_id is not None else None
-                    state, reason = _store(session, page, source, processed, self.stats)
+                    state, reason = _store(session, page, source, processed, self.stats, changed)
                     marks.append((page_id, state, reason))
+                requeue_after_originals_changed(session, changed)
                 mark_pages(session, marks)
             self._match()
         return len(results)
@@ -384,7 +396,8 @@ class PageProcessor:
             yield ExtractionJob(
                 page_id=page.id,
                 url=page.final_url or page.url,
-                body=page.raw_body(),
+                body=page.body or b"",
+                body_compressed=bool(page.body),
                 content_type=page.content_type,
                 hints={**entry_hints(led_here), **(page.hints or {})},
                 default_language=source.language if source else None,

@@ -8,7 +8,7 @@ the page's own structured data, and hints from the feed entry that led to the pa
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -16,8 +16,16 @@ from typing import Any
 import lxml.html
 import trafilatura
 from dateutil import parser as dateparser
-from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_metadata, extract_title
-from trafilatura.settings import Extractor
+from htmldate import find_date
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_metadata,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import Extractor, set_date_params
 
 from aggregator.extract.authors import person_name, site_names
 from aggregator.extract.head import read_head
@@ -98,12 +106,33 @@ def _first(values: list[Any]) -> str | None:
 
 
 def _meta(doc: lxml.html.HtmlElement, *names: str) -> str | None:
+    """The first non-empty content of a `<meta>` whose property, name or itemprop is one of
+    `names`, the earlier names first."""
+    index = _meta_index(doc)
     for name in names:
-        found = doc.xpath(f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content')
-        value = _first(found)
+        value = _first(index.get(name) or [])
         if value:
             return value
     return None
+
+
+def _meta_index(doc: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    """The contents of the page's `<meta>` elements by property, name and itemprop, in document
+    order; one walk per page instead of one search per name asked (the last page's is kept)."""
+    if _META_INDEX[0] is doc:
+        return _META_INDEX[1]
+    index: dict[str, list[str]] = {}
+    for element in doc.iter("meta"):
+        content = element.get("content")
+        if content is None:
+            continue
+        for key in {element.get("property"), element.get("name"), element.get("itemprop")} - {None}:
+            index.setdefault(str(key), []).append(content)
+    _META_INDEX[:] = [doc, index]
+    return index
+
+
+_META_INDEX: list[Any] = [None, {}]
 
 
 def _structured_dates(doc: lxml.html.HtmlElement, ld: list[dict[str, Any]]) -> tuple[str | None, str | None]:
@@ -190,13 +219,17 @@ def _explicit_title(doc: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-def _on_local_date(moment: datetime | None, local: datetime | None) -> datetime | None:
+def _on_local_date(moment: datetime | None, local_date: Callable[[], datetime | None]) -> datetime | None:
     """A UTC timestamp shown in the offset that puts it on the page's own calendar day.
 
     "2019-11-19T07:03Z" on a page dated 18 November (its URL, its visible date, as trafilatura
     reads them) is 23:03 on the 18th where it was published; the instant stays the same.
+    `local_date` gives the page's own date; it is only called for a UTC timestamp.
     """
-    if moment is None or local is None or moment.utcoffset() != timedelta(0):
+    if moment is None or moment.utcoffset() != timedelta(0):
+        return moment
+    local = local_date()
+    if local is None:
         return moment
     day = local.date()
     if abs((day - moment.date()).days) != 1:
@@ -209,12 +242,15 @@ def _on_local_date(moment: datetime | None, local: datetime | None) -> datetime 
     return moment
 
 
-def _best_title(headline: str | None, others: list[str | None]) -> str | None:
+def _best_title(headline: str | None, others: Sequence[Callable[[], str | None]]) -> str | None:
     """The structured headline, unless another title is that headline in full: a headline cut
-    short ("The council approved the new budget…") or reduced to the site's name loses to it."""
-    candidates = [clean_line(t) for t in others if t and clean_line(t)]
+    short ("The council approved the new budget…") or reduced to the site's name loses to it.
+
+    `others` give the other titles, most explicit first; each is asked for only when needed.
+    """
+    candidates = (clean_line(t) for other in others if (t := other()) and clean_line(t))
     if not headline or not clean_line(headline):
-        return candidates[0] if candidates else None
+        return next(candidates, None)
     short = clean_line(headline).rstrip(".…").rstrip().casefold()
     for candidate in candidates:
         if len(candidate) > len(short) + 3 and candidate.casefold().startswith(short):
@@ -267,62 +303,95 @@ def _language(text: str, declared: str | None, fallback: str | None) -> str | No
 
 def _detect_language(text: str) -> tuple[str | None, float]:
     """The language py3langid detects in `text`, with its probability."""
+    detected, confidence = language_identifier().classify(text)
+    return (str(detected) if detected else None), float(confidence)
+
+
+def language_identifier() -> Any:
+    """py3langid's identifier, loaded on first use (its model takes a second or two to load)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     global _IDENTIFIER
     if _IDENTIFIER is None:
         _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    detected, confidence = _IDENTIFIER.classify(text)
-    return (str(detected) if detected else None), float(confidence)
+    return _IDENTIFIER
 
 
 _IDENTIFIER: Any = None
 
 
 class _LazyMetadata:
-    """trafilatura's metadata guesses (title, author, date...) for a page, computed on first use.
+    """trafilatura's metadata guesses (title, author, date...) for a page, each computed on first use.
 
-    `trafilatura.metadata.extract_metadata` reads the tree without changing it, and gives what
-    `bare_extraction(with_metadata=True)` would; most pages never need it, their explicit
-    metadata being enough.
+    Gives what `trafilatura.metadata.extract_metadata` (and so `bare_extraction(with_metadata=True)`)
+    would, field by field: most pages need one or two fields, if any, their explicit metadata
+    being enough, and the whole pass (site name, categories, tags, license) costs several times
+    the title, the author and the date together. The tree is read, never changed.
     """
 
     def __init__(self, tree: lxml.html.HtmlElement, url: str) -> None:
         self._tree = tree
         self._url = url
-        self._values: dict[str, Any] | None = None
+        self._values: dict[str, Any] = {}
+        self._head: Any = None
         self._complete = False
 
     def get(self, name: str) -> Any:
-        """The value trafilatura found for `name`, or None.
-
-        A title or author alone is read without the costly date search; a date needs the whole
-        of `extract_metadata`.
-        """
-        if self._values is None and name in ("title", "author"):
-            self._values = self._title_and_author()
-        if self._values is None or (name not in self._values and not self._complete):
-            options = Extractor(with_metadata=True, url=self._url)
+        """The value trafilatura found for `name`, or None."""
+        if name not in self._values and not self._complete:
             try:
-                document = extract_metadata(self._tree, self._url, options.date_params, options.fast,
-                                            options.author_blacklist)
-                self._values = document.as_dict()
+                if name in ("title", "author", "date"):
+                    self._values[name] = self._field(name)
+                else:
+                    self._values = self._whole()
+                    self._complete = True
             except Exception:  # a guess that fails is no guess; the explicit metadata stands
-                self._values = {}
-            self._complete = True
+                self._values[name] = None
         return self._values.get(name)
 
-    def _title_and_author(self) -> dict[str, Any] | None:
-        # The steps of trafilatura's extract_metadata that give the title and the author.
-        try:
+    def date(self, *, extensive: bool = True) -> str | None:
+        """trafilatura's date for the page; `extensive=False` leaves out htmldate's free-text search
+        (dateparser over every language: about a hundred milliseconds a call), keeping the URL,
+        the markup, the date elements and the date patterns."""
+        if extensive or "date" in self._values:
+            return self.get("date")
+        key = "date, fast"
+        if key not in self._values:
+            try:
+                self._values[key] = self._find_date(extensive=False)
+            except Exception:
+                self._values[key] = None
+        return self._values[key]
+
+    def _field(self, name: str) -> Any:
+        # The steps of trafilatura's extract_metadata that give one field, in its order.
+        head = self._meta_head()
+        if name == "title":
+            return head.title or extract_title(self._tree)
+        if name == "author":
+            return head.author or extract_author(self._tree)
+        return self._find_date(extensive=True)
+
+    def _meta_head(self) -> Any:
+        if self._head is None:
             metadata = examine_meta(self._tree)
             if metadata.author and " " not in metadata.author:
                 metadata.author = None
-            metadata = extract_meta_json(self._tree, metadata)
-            return {"title": metadata.title or extract_title(self._tree),
-                    "author": metadata.author or extract_author(self._tree)}
-        except Exception:  # trafilatura's internals changed or failed: take the whole pass
-            return None
+            self._head = extract_meta_json(self._tree, metadata)
+        return self._head
+
+    def _find_date(self, *, extensive: bool) -> str | None:
+        head = self._meta_head()
+        # The settings trafilatura's extract_metadata gives htmldate (today's date as the latest).
+        params: dict[str, Any] = set_date_params(extensive)
+        params["url"] = head.url or extract_url(self._tree, self._url)
+        found = find_date(self._tree, **params)
+        return str(found) if found else None
+
+    def _whole(self) -> dict[str, Any]:
+        options = Extractor(with_metadata=True, url=self._url)
+        document = extract_metadata(self._tree, self._url, options.date_params, options.fast, options.author_blacklist)
+        return dict(document.as_dict())
 
 
 # trafilatura's XML: text blocks and the containers that hold them.
@@ -465,13 +534,17 @@ def extract_content(
     # trafilatura's, which may come from a date the text mentions.
     published = (parse_datetime(published_raw) or parse_datetime(hints.get("published"))
                  or head.published or parse_datetime(data.get("date")))
-    published = _on_local_date(published, parse_datetime(data.get("date")))
+    # The page's own calendar day is only asked for a UTC timestamp, and from the page's URL,
+    # markup and date patterns (not htmldate's free-text search, which costs more than the rest
+    # of the page's metadata).
+    published = _on_local_date(published, lambda: parse_datetime(data.date(extensive=False)))
     updated = parse_datetime(modified_raw) or parse_datetime(hints.get("updated"))
     # Explicit metadata first (structured data, microformats, the feed entry), then
     # trafilatura's guesses, then a visible byline.
     title = _best_title(
         _first([o.get("headline") for o in ld]),
-        [_meta(doc, "og:title"), _explicit_title(doc), hints.get("title"), data.get("title")],
+        [lambda: _meta(doc, "og:title"), lambda: _explicit_title(doc), lambda: hints.get("title"),
+         lambda: data.get("title")],
     )
     # The first source that names a person: accounts, placeholders, organisations and the site's
     # own name ("admin", "FAIL", "BBC News") make way for the next. Each is computed only while no

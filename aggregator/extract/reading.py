@@ -12,7 +12,7 @@ from typing import Any
 
 from aggregator.extract.attribution import Attribution, KnownSources, read_attribution, strip_attribution
 from aggregator.extract.attribution.known import known_sources as cached_known_sources
-from aggregator.extract.content import Extracted, extract_content
+from aggregator.extract.content import Extracted, extract_content, language_identifier
 from aggregator.extract.page import parse_page
 
 
@@ -59,6 +59,8 @@ def article_text(reading: PageReading) -> str:
 def warm_up() -> None:
     """Load what reading a page needs (the language model, trafilatura's tables) ahead of time,
     so that processes forked from this one share it instead of each loading it."""
+    # The sample page below is too short for language detection to run: load its model outright.
+    language_identifier()
     read_page(
         "<html lang='en'><body><article><h1>Warm up</h1><p>" + "A short paragraph of plain English text. " * 10
         + "</p></article></body></html>",

@@ -21,7 +21,7 @@ from typing import Any
 
 from aggregator.extract.attribution.model import CLAIM_KINDS, Claim
 from aggregator.extract.attribution.parse import resolve_claims, strongest_claim
-from aggregator.extract.attribution.verify import CopiedText, Origin, Verification, verify_credit
+from aggregator.extract.attribution.verify import Origin, PreparedOrigin, Verification, prepare_origin, verify_credit
 from aggregator.match.verdicts import CORRECT, CopyFacts
 from aggregator.urls import same_site
 
@@ -56,18 +56,20 @@ def check_credits(
     published: datetime | None,
     claims: Sequence[Mapping[str, Any]],
     positions: Sequence[Mapping[str, Any]],
-    origin: Origin,
+    origin: Origin | PreparedOrigin,
     resolved: tuple[str | None, str | None, str | None] = (None, None, None),
 ) -> CheckedCredits:
     """The claim of the copy at `url` (on `site`) about `origin`, from its stored claims and credit
-    positions. `resolved` (source host, URL, author) stands for the claims when none are stored."""
-    copied = CopiedText(origin.text)
+    positions. `resolved` (source host, URL, author) stands for the claims when none are stored.
+    An original with many copies is best passed prepared (`prepare_origin`), once for all of them."""
+    prepared = prepare_origin(origin)
+    copied = prepared.copied
     own = [claim for claim in claims_from_data(claims) if not (claim.line and copied.has(claim.line))]
     host, claim_url, author = resolve_claims(own, site) if claims else resolved
     claim = strongest_claim(own, site) if claims else None
     if claim is None and host:
         claim = Claim(kind="claim", host=host, url=claim_url, author=author, line=None)
-    verification = verify_credit(positions, page_url=url, origin=origin)
+    verification = verify_credit(positions, page_url=url, origin=prepared)
     credited = verification.source.as_dict() if verification.source else None
     facts = CopyFacts(
         url=url, site=site, claimed_host=host, claimed_url=claim_url, published=published, credited=credited,

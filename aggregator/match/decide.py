@@ -29,7 +29,7 @@ from typing import Any
 
 from aggregator.extract.attribution import strip_attribution
 from aggregator.extract.attribution.model import EMPTY as NO_CLAIMS
-from aggregator.extract.attribution.verify import Origin
+from aggregator.extract.attribution.verify import Origin, prepare_origin
 from aggregator.match.boilerplate import MIN_PAGES_FOR_BOILERPLATE, paragraph_keys, without_boilerplate
 from aggregator.match.crediting import check_credits, final_claim
 from aggregator.match.keys import off_site_urls
@@ -221,7 +221,7 @@ def decide(batch: MatchBatch) -> Outcome:
         original = batch.originals.get(article_id)
         if original is None:
             continue
-        origin = original.origin
+        origin = prepare_origin(original.origin)  # once for all its copies
         checked = {
             c.id: check_credits(url=c.url, site=c.site, published=c.published, claims=c.claims,
                                 positions=c.positions, origin=origin,

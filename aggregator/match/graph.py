@@ -243,7 +243,26 @@ def requeue_after_original_changed(
     one): through one of its fingerprints, its text, or one of its addresses (`urls`: its URL
     and aliases). So the graph does not depend on the order pages arrived in.
     """
-    ids = set(republications_looking_up(session, hashes=sorted(set(fingerprints)),
-                                        keys=original_keys(text_hash=text_hash, urls=urls)))
-    ids |= set(republication_ids_of(session, [article_id]))
+    requeue_after_originals_changed(session, [OriginalChange(article_id, tuple(fingerprints), text_hash, tuple(urls))])
+
+
+@dataclass(frozen=True)
+class OriginalChange:
+    """A new original, or one whose text changed: what `requeue_after_originals_changed` needs of it."""
+
+    article_id: int
+    fingerprints: tuple[int, ...]
+    text_hash: str
+    urls: tuple[str, ...]
+
+
+def requeue_after_originals_changed(session: Session, changes: Sequence[OriginalChange]) -> None:
+    """`requeue_after_original_changed` for several originals at once (a processing batch): one
+    look-up for all of them instead of one each."""
+    if not changes:
+        return
+    hashes = sorted({h for change in changes for h in change.fingerprints})
+    keys = sorted({key for change in changes for key in original_keys(text_hash=change.text_hash, urls=change.urls)})
+    ids = set(republications_looking_up(session, hashes=hashes, keys=keys))
+    ids |= set(republication_ids_of(session, [change.article_id for change in changes]))
     requeue_for_matching(session, ids)

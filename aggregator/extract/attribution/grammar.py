@@ -36,15 +36,18 @@ class Phrases:
         for bucket in self._by_first.values():
             bucket.sort(key=len, reverse=True)
 
-    def at(self, words: Sequence[Token], index: int) -> int:
-        """How many words the longest phrase starting at `index` covers (0: none)."""
-        if index >= len(words):
+    def at(self, words: Sequence[Token], index: int, stop: int | None = None) -> int:
+        """How many words the longest phrase starting at `index` covers (0: none), among the
+        words before `stop` (default: all)."""
+        stop = len(words) if stop is None else min(stop, len(words))
+        if index >= stop:
             return 0
         key = words[index].key
         for phrase in self._by_first.get(key, ()):
-            if tuple(w.key for w in words[index : index + len(phrase)]) == phrase:
+            end = index + len(phrase)
+            if end <= stop and all(words[i].key == word for i, word in zip(range(index, end), phrase, strict=True)):
                 return len(phrase)
-        if len(key) >= MIN_STEM and any(stem in self._stemmed for stem in stems(key)):
+        if self._stemmed and len(key) >= MIN_STEM and not self._stemmed.keys().isdisjoint(stems(key)):
             return 1
         return 0
 
@@ -61,7 +64,7 @@ class Phrases:
         found = []
         index = start
         while index < stop:
-            length = self.at(words[:stop], index)
+            length = self.at(words, index, stop)
             if length:
                 found.append((index, length))
                 index += length

@@ -24,7 +24,7 @@ from aggregator.extract.attribution.credits import line_places
 from aggregator.extract.attribution.forms import fold, keys, tokens
 from aggregator.extract.attribution.grammar import grammar
 from aggregator.extract.attribution.hosts import host_of_url
-from aggregator.extract.attribution.known import KnownSources
+from aggregator.extract.attribution.known import known_sources
 from aggregator.extract.attribution.lines import Line, Link
 from aggregator.extract.attribution.names import display_name
 from aggregator.extract.attribution.phrases import AUTHOR_CONJUNCTIONS
@@ -110,9 +110,10 @@ class CopiedText:
     """The original's text, to tell a line the copier wrote from one it copied."""
 
     def __init__(self, text: str) -> None:
-        paragraphs = [p for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
-        self._paragraphs = {" ".join(keys(p)) for p in paragraphs}
-        self._all = " " + " ".join(keys(text)) + " "
+        paragraphs = [" ".join(keys(p)) for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
+        self._paragraphs = set(paragraphs)
+        # The words of the whole text are those of its paragraphs in turn (no word spans a line break).
+        self._all = " " + " ".join(p for p in paragraphs if p) + " "
 
     def has(self, line: str) -> bool:
         """Whether `line` is (a piece of) the original's text."""
@@ -123,13 +124,33 @@ class CopiedText:
         return joined in self._paragraphs or (len(words) >= MIN_COPIED_WORDS and f" {joined} " in self._all)
 
 
-def verify_credit(positions: Sequence[Mapping[str, Any]], *, page_url: str, origin: Origin) -> Verification:
+class PreparedOrigin:
+    """What verification derives from an original, once for all its copies: its text as the copies
+    are compared with (`CopiedText`), its source's names as recognised in text, its address's key."""
+
+    def __init__(self, origin: Origin) -> None:
+        self.origin = origin
+        self.copied = CopiedText(origin.text)
+        self.known = known_sources({name: origin.host for name in origin.names})
+        self.url_key = _url_key(origin.url)
+
+
+def prepare_origin(origin: Origin | PreparedOrigin) -> PreparedOrigin:
+    """`origin` prepared for verifying its copies (matching prepares each original once per batch)."""
+    return origin if isinstance(origin, PreparedOrigin) else PreparedOrigin(origin)
+
+
+def verify_credit(
+    positions: Sequence[Mapping[str, Any]], *, page_url: str, origin: Origin | PreparedOrigin
+) -> Verification:
     """Whether the copy at `page_url`, by its stored credit positions, credits `origin`'s source and author."""
+    prepared = prepare_origin(origin)
+    origin = prepared.origin
     own = host_of_url(page_url)
     own_host = own[0] if own else None
-    reader = ClauseReader(page_url, own_host, KnownSources({name: origin.host for name in origin.names}))
-    copied = CopiedText(origin.text)
-    original_key = _url_key(origin.url)
+    reader = ClauseReader(page_url, own_host, prepared.known)
+    copied = prepared.copied
+    original_key = prepared.url_key
     source: CreditFound | None = None
     author: CreditFound | None = None
     for position in positions:
