@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from aggregator.crawl.queue import FETCH_GROUPS, host_group
+from storage.locks import MATCHING_LOCK_KEY, MatchingLock
 from tests.conftest import REPO_ROOT, temporary_postgres_database
 from tests.queue_helpers import execute, queue_env, queue_states, scalar, start_worker, wait_all
 from tests.syndication_web import cli_env, run_cli, serve_web, sources_yaml, truth
@@ -164,6 +165,11 @@ def test_due_feeds_polled_once_per_period_by_three_workers(tmp_path: Path) -> No
         assert overlapping_hosts(farm.log) == []
 
 
+_WAITING_FOR_MATCHING_LOCK = (
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = :hi "
+    "AND objid = :lo AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+
+
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_worker_killed_inside_processing_job_leaves_every_page_processed_once(tmp_path: Path) -> None:
@@ -193,16 +199,21 @@ def test_worker_killed_inside_processing_job_leaves_every_page_processed_once(tm
             WHEN (NEW.state IN ('processed', 'skipped')) EXECUTE FUNCTION test_log_processing();""")
 
         assert "processing job(s)" in run_cli("enqueue", "--due", env=env).stdout
-        worker = start_worker(env)
-        deadline = time.monotonic() + 120
-        while queue_states(url).get("aggregator:process/doing", 0) == 0:
-            assert time.monotonic() < deadline and worker.poll() is None, "no processing job started"
-            time.sleep(0.05)
-        time.sleep(1.0)
-        assert queue_states(url).get("aggregator:process/doing", 0) == 1
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait()
-        assert scalar(url, "SELECT count(*) FROM test_processing_log") == 0  # killed before its commit
+        # The test holds the matching lock, so the job extracts its pages and then waits to store
+        # them: it is killed there, inside the job, whatever the machine's speed.
+        lock = MatchingLock(url)
+        with lock.hold():
+            worker = start_worker(env)
+            deadline = time.monotonic() + 180
+            while not scalar(url, _WAITING_FOR_MATCHING_LOCK, hi=MATCHING_LOCK_KEY >> 32,
+                             lo=MATCHING_LOCK_KEY & 0xFFFFFFFF):
+                assert time.monotonic() < deadline and worker.poll() is None, "no processing job waited to store"
+                time.sleep(0.05)
+            assert queue_states(url).get("aggregator:process/doing", 0) == 1
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+            assert scalar(url, "SELECT count(*) FROM test_processing_log") == 0  # killed before its commit
+        lock.close()
 
         wait_all([start_worker(env)], timeout=300)
         assert scalar(url, "SELECT count(*) FROM pages WHERE state = 'fetched'") == 0
