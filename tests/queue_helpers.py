@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
@@ -12,7 +11,6 @@ from sqlalchemy import text
 
 from storage.engine import get_engine, session_scope
 from tests.conftest import REPO_ROOT
-from tests.syndication_web import run_cli
 
 
 def queue_env(env: dict[str, str]) -> dict[str, str]:
@@ -50,15 +48,6 @@ def scalar(database_url: str, sql: str, **params: Any) -> Any:
 def table_counts(database_url: str, tables: list[str]) -> dict[str, int]:
     """Rows per table."""
     return {t: int(scalar(database_url, f"SELECT count(*) FROM {t}")) for t in tables}
-
-
-def comparable_export(env: dict[str, str]) -> list[dict[str, Any]]:
-    """`aggregator export`, first_seen aside (it is when a copy was seen, which differs between runs)."""
-    records = [json.loads(line) for line in run_cli("export", env=env).stdout.splitlines()]
-    for record in records:
-        for rep in record["republications"]:
-            rep.pop("first_seen")
-    return records
 
 
 def queue_states(database_url: str) -> dict[str, int]:

@@ -115,3 +115,12 @@ def precision_recall(predicted: str, gold: str) -> tuple[float, float]:
         return 1.0, 1.0
     tp = len(p & g)
     return (tp / len(p) if p else 0.0), (tp / len(g) if g else 0.0)
+
+
+def comparable_export(env: dict[str, str]) -> list[dict[str, Any]]:
+    """`aggregator export`, first_seen aside (it is when a copy was seen, which differs between runs)."""
+    records = [json.loads(line) for line in run_cli("export", env=env).stdout.splitlines()]
+    for record in records:
+        for rep in record["republications"]:
+            rep.pop("first_seen")
+    return records

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -19,17 +18,9 @@ from aggregator.urls import normalise_url
 from storage.engine import get_engine, session_scope
 from storage.pages import Page
 from tests.conftest import REPO_ROOT
-from tests.syndication_web import cli_env, run_cli, serve_web, sources_yaml, truth
+from tests.syndication_web import cli_env, comparable_export, run_cli, serve_web, sources_yaml, truth
 
 pytestmark = pytest.mark.integration
-
-
-def comparable_export(env: dict[str, str]) -> list[dict[str, Any]]:
-    records = [json.loads(line) for line in run_cli("export", env=env).stdout.splitlines()]
-    for record in records:
-        for rep in record["republications"]:
-            rep.pop("first_seen")
-    return records
 
 
 def stored_pages(database_url: str) -> int:

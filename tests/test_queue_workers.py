@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import temporary_postgres_database
-from tests.queue_helpers import comparable_export, queue_env, queue_states, scalar, start_worker, table_counts, wait_all
-from tests.syndication_web import cli_env, run_cli, serve_web, sources_yaml, truth
+from tests.queue_helpers import queue_env, queue_states, scalar, start_worker, table_counts, wait_all
+from tests.syndication_web import cli_env, comparable_export, run_cli, serve_web, sources_yaml, truth
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow]
 

@@ -99,21 +99,28 @@ def _check_target(req: urllib.request.Request, policy: NetworkPolicy) -> bool:
     return proxied
 
 
+def _guarded_open(handler: urllib.request.AbstractHTTPHandler, policy: NetworkPolicy,
+                  connection_class: type[http.client.HTTPConnection], req: urllib.request.Request,
+                  **kwargs: Any) -> http.client.HTTPResponse:
+    """Open `req` through `handler`, connecting only to addresses the policy allows (unless proxied)."""
+    proxied = _check_target(req, policy)
+
+    def connection(host: str, **options: Any) -> http.client.HTTPConnection:
+        conn = connection_class(host, **options)
+        if not proxied:  # the proxy itself is the operator's choice
+            conn._create_connection = lambda *a: _guarded_connection(policy, *a)  # type: ignore[attr-defined]
+        return conn
+
+    return handler.do_open(connection, req, **kwargs)
+
+
 class _GuardedHTTPHandler(urllib.request.HTTPHandler):
     def __init__(self, policy: NetworkPolicy) -> None:
         super().__init__()
         self.policy = policy
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        proxied = _check_target(req, self.policy)
-
-        def connection(host: str, **kwargs: Any) -> http.client.HTTPConnection:
-            conn = http.client.HTTPConnection(host, **kwargs)
-            if not proxied:  # the proxy itself is the operator's choice
-                conn._create_connection = lambda *a: _guarded_connection(self.policy, *a)  # type: ignore[attr-defined]
-            return conn
-
-        return self.do_open(connection, req)
+        return _guarded_open(self, self.policy, http.client.HTTPConnection, req)
 
 
 class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
@@ -122,15 +129,8 @@ class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
         self.policy = policy
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        proxied = _check_target(req, self.policy)
-
-        def connection(host: str, **kwargs: Any) -> http.client.HTTPSConnection:
-            conn = http.client.HTTPSConnection(host, **kwargs)
-            if not proxied:
-                conn._create_connection = lambda *a: _guarded_connection(self.policy, *a)  # type: ignore[attr-defined]
-            return conn
-
-        return self.do_open(connection, req, context=self._context)  # type: ignore[attr-defined]
+        return _guarded_open(self, self.policy, http.client.HTTPSConnection, req,
+                             context=self._context)  # type: ignore[attr-defined]
 
 
 def _opener(settings: Settings) -> urllib.request.OpenerDirector:
