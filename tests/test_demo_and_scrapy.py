@@ -102,3 +102,29 @@ def test_reprocess_rebuilds_articles_without_fetching(tmp_path: Path) -> None:
         return out
 
     assert stable(before) == stable(after) and before
+
+
+def test_waiting_requests_beyond_the_memory_share_wait_on_disk_and_are_all_crawled(tmp_path: Path) -> None:
+    """With room for one request in memory, the rest of the queue goes to disk; nothing is lost."""
+    database_url = f"sqlite:///{tmp_path / 'queue.db'}"
+    sites = [s for s in truth()["sites"] if s["host"] == "datanotes.example"]
+    sources_file = tmp_path / "sources.yaml"
+    sources_file.write_text(sources_yaml(sites), encoding="utf-8")
+    with serve_web(tmp_path / "requests.jsonl") as web:
+        env = cli_env(database_url, web.proxy)
+        run_cli("db", "upgrade", env=env)
+        run_cli("sources", "import", str(sources_file), env=env)
+        crawled = subprocess.run(
+            [sys.executable, "-m", "scrapy.cmdline", "crawl", "sources", "-s", "AGGREGATOR_QUEUE_IN_MEMORY=1",
+             "-s", "LOG_LEVEL=INFO"],
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600,
+        )
+        assert crawled.returncode == 0, crawled.stderr
+    stats = crawled.stderr[crawled.stderr.index("Dumping Scrapy stats"):]
+    disk = int(re.search(r"'scheduler/enqueued/disk': (\d+)", stats).group(1))  # type: ignore[union-attr]
+    memory = int(re.search(r"'scheduler/enqueued/memory': (\d+)", stats).group(1))  # type: ignore[union-attr]
+    assert disk > 0 and memory > 0
+    assert int(re.search(r"'scheduler/dequeued': (\d+)", stats).group(1)) == disk + memory  # type: ignore[union-attr]
+    records = [json.loads(line) for line in run_cli("export", env=env).stdout.splitlines()]
+    expected = [a for a in truth()["articles"] if a["site"] == "datanotes.example"]
+    assert len(records) == len(expected)

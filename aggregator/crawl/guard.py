@@ -14,6 +14,7 @@ Two checks, because a request reaches a host in one of two ways:
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,6 +80,8 @@ class NetworkGuardMiddleware:
     def __init__(self, policy: NetworkPolicy) -> None:
         self.policy = policy
         self._names: dict[tuple[str, int], str | None] = {}  # (host, port) -> refusal, per crawl
+        # Lookups under way: the requests a sitemap queues for one host at once share one lookup.
+        self._pending: dict[tuple[str, int], asyncio.Future[str | None]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NetworkGuardMiddleware:
@@ -95,11 +98,20 @@ class NetworkGuardMiddleware:
             port = parsed.port or (443 if parsed.scheme == "https" else 80)
             key = (host, port)
             if key not in self._names:
-                lookup: Deferred[str | None] = deferToThread(_resolved_refusal, host, port, self.policy)
-                self._names[key] = await maybe_deferred_to_future(lookup)
+                pending = self._pending.get(key)
+                if pending is None:
+                    lookup: Deferred[str | None] = deferToThread(_resolved_refusal, host, port, self.policy)
+                    pending = self._pending[key] = asyncio.ensure_future(maybe_deferred_to_future(lookup))
+                    pending.add_done_callback(lambda done: self._settle(key, done))
+                await asyncio.shield(pending)
             reason = self._names[key]
         if reason:
             raise RefusedRequest(reason)
+
+    def _settle(self, key: tuple[str, int], done: asyncio.Future[str | None]) -> None:
+        del self._pending[key]
+        if not done.cancelled() and done.exception() is None:  # a failed lookup is tried again
+            self._names[key] = done.result()
 
 
 class GuardedResolver(CachingThreadedResolver):

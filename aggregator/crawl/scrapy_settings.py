@@ -22,6 +22,8 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_ITEMS = 8
 # Waiting requests on disk, in a folder of the crawl's own: memory does not grow with the web.
 SCHEDULER = "aggregator.crawl.scheduler.DiskQueueScheduler"
+# ... except the first few thousand, kept in memory (a few MB), which spares most requests the disk.
+AGGREGATOR_QUEUE_IN_MEMORY = 2000
 CONCURRENT_REQUESTS_PER_DOMAIN = _settings.concurrency_per_host
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.0
