@@ -119,6 +119,14 @@ def bare_extraction(web: Web, workdir: Path, *, timeout: float) -> dict[str, Any
             "empty": figures["empty"], "peak_rss": run.peak_tree_rss}
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process so far."""
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=10_000, help="article pages in the web (80%% originals)")
@@ -164,7 +172,9 @@ def _run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         run_cli("db", "upgrade", env=env)
         run_cli("sources", "import", str(web.sources_file), env=env)
         print(f"crawling through {server.proxy} ...", flush=True)
+        server_cpu = _cpu_seconds(server.process.pid)
         crawl = timed_crawl(env, jobs=args.jobs, timeout=args.timeout)
+        server_cpu = _cpu_seconds(server.process.pid) - server_cpu
     summary_line = next((line for line in crawl.stdout.splitlines() if line.startswith("crawl finished")), "")
     print(summary_line or f"crawl exited {crawl.returncode}: {crawl.stderr[-2000:]}", flush=True)
     if crawl.timed_out:
@@ -182,6 +192,7 @@ def _run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "crawl_exit": crawl.returncode,
         "peak_rss_tree_mb": megabytes(crawl.peak_tree_rss), "peak_rss_process_mb": megabytes(crawl.peak_process_rss),
         "peak_pss_tree_mb": megabytes(crawl.peak_tree_pss), "processes": crawl.peak_processes,
+        "cpu_s": crawl.cpu_seconds, "server_cpu_s": round(server_cpu, 1),
     }
     if bare is not None:
         result |= {"bare_s": round(bare["seconds"], 1), "bare_pages_per_s": round(bare["pages"] / bare["seconds"], 1),
@@ -199,6 +210,12 @@ def _run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
               f"  ({bare['process_seconds']:.1f} s with process start and imports; {bare['empty']} empty)")
         verdict = "met" if result["ratio"] >= GOAL_RATIO else "not met"
         print(f"ratio bare / crawl        {result['ratio']:8.3f}    (goal >= {GOAL_RATIO}: {verdict})")
+    cpu = crawl.cpu_seconds or {}
+    parts = ", ".join(f"{name} {cpu[key]:.1f}" for key, name in
+                      (("root", "crawl process"), ("child", "processing"), ("grandchild", "extraction workers"))
+                      if key in cpu)
+    print(f"CPU of the crawl          {cpu.get('total', 0.0):8.1f} s   ({parts}; the web server "
+          f"{server_cpu:.1f} s beside it)")
     print(f"peak RSS, crawl tree      {megabytes(crawl.peak_tree_rss):8.1f} MB  (largest process "
           f"{megabytes(crawl.peak_process_rss):.1f} MB, {crawl.peak_processes} processes; goal <= {GOAL_PEAK_MB} MB)")
     print(f"peak PSS, crawl tree      {megabytes(crawl.peak_tree_pss):8.1f} MB  (shared pages counted once)")

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_SECONDS = 0.2
@@ -63,6 +65,10 @@ class TimedRun:
     stdout: str
     stderr: str
     samples: int
+    cpu_seconds: dict[str, float] | None = None
+    """CPU time (user + system) by role in the tree: the root process, its children, their children
+    (for `aggregator crawl`: the crawl, the processing process, the extraction workers), as last
+    sampled before each process ended."""
 
     @property
     def timed_out(self) -> bool:
@@ -75,8 +81,10 @@ def timed_run(command: list[str], *, env: dict[str, str], timeout: float, cwd: P
     import psutil
 
     start = time.perf_counter()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peaks = {"tree": 0, "process": 0, "pss": 0, "count": 0, "samples": 0}
+    cpu: dict[int, tuple[str, float]] = {}
     done = threading.Event()
 
     def sample() -> None:
@@ -93,8 +101,11 @@ def timed_run(command: list[str], *, env: dict[str, str], timeout: float, cwd: P
             for member in members:
                 try:
                     full = member.memory_full_info()
+                    times = member.cpu_times()
+                    role = _role(member, root.pid, cpu)
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     continue
+                cpu[member.pid] = (role, times.user + times.system)
                 sizes.append(full.rss)
                 proportional.append(getattr(full, "pss", full.rss))
             if sizes:
@@ -118,9 +129,25 @@ def timed_run(command: list[str], *, env: dict[str, str], timeout: float, cwd: P
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
+    cpu_seconds: dict[str, float] = {}
+    for role, used in cpu.values():
+        cpu_seconds[role] = round(cpu_seconds.get(role, 0.0) + used, 1)
+    # Every process of the tree, each reaped by its parent: exact, unlike the sampled parts.
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_seconds["total"] = round(children_after.ru_utime + children_after.ru_stime
+                                 - children_before.ru_utime - children_before.ru_stime, 1)
     return TimedRun(seconds=seconds, peak_tree_rss=peaks["tree"], peak_process_rss=peaks["process"],
                     peak_tree_pss=peaks["pss"], peak_processes=peaks["count"], returncode=returncode,
-                    stdout=stdout, stderr=stderr, samples=peaks["samples"])
+                    stdout=stdout, stderr=stderr, samples=peaks["samples"], cpu_seconds=cpu_seconds)
+
+
+def _role(member: Any, root_pid: int, known: dict[int, tuple[str, float]]) -> str:
+    """Which part of the tree a process is: the root, a child of it, or a grandchild."""
+    if member.pid in known:
+        return known[member.pid][0]
+    if member.pid == root_pid:
+        return "root"
+    return "child" if member.ppid() == root_pid else "grandchild"
 
 
 def _kill_tree(pid: int) -> None:
