@@ -72,6 +72,22 @@ def test_table_layout_with_visible_byline() -> None:
     assert not any(p.startswith("Von Jana") for p in e.paragraphs)
 
 
+def test_a_column_of_recent_post_titles_before_the_headline_is_left_out() -> None:
+    # Old table layouts put a "Recent posts" column before the article; its lines are links, and
+    # an article title can be longer than a menu entry.
+    recent = ["Tarique Rahman Gets PM Modi's Letter After Swearing-In, And An India Invite",
+              "World Cancer Day: Smoking, infections and alcohol cause 4 in 10 preventable cancer cases",
+              "Haskell for the Elm Enthusiast"]
+    column = "".join(f'<a href="/archives/{i}.html">{title}</a><br>' for i, title in enumerate(recent))
+    body = "".join(f"<p>{p}</p>" for p in PARAS_DE)
+    html = f"""<html lang="de"><head><title>Bibliothek länger offen</title></head><body>
+<table><tr><td class="left"><b>Recent posts</b><br>{column}</td>
+<td><h2>Bibliothek länger offen</h2>{body}</td></tr></table></body></html>"""
+    e = extract_page(html, "http://stadtblatt.example/artikel/8.html")
+    assert e.paragraphs[: len(PARAS_DE)] == PARAS_DE
+    assert not any(title in e.text for title in recent)
+
+
 def test_json_ld_metadata_wins_and_graph_is_searched() -> None:
     html = (
         '<html><head><script type="application/ld+json">{"@context":"https://schema.org","@graph":['

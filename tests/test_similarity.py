@@ -239,3 +239,13 @@ def test_a_short_original_quoted_in_another_article_stays_apart() -> None:
     c = compare([own[0], f"« {SHORT_ORIGINAL[0]} »", *own[1:]], SHORT_ORIGINAL, copy_title="Bicycle lane",
                 original_title="Bicycle lane")
     assert not is_match(c, strong_evidence=True)
+
+
+def test_a_full_copy_without_the_originals_comment_count_and_copyright_line_is_full() -> None:
+    # Old layouts bring the page's footer into the extracted text of the original.
+    body = article(11, n_paragraphs=4)
+    original = [*body, "Comments: 3", "© 2024 Northern Meadow. All rights reserved."]
+    full = compare([*body, "Source: meadow.example"], original)
+    assert full.kind == "full" and is_match(full, strong_evidence=False)
+    excerpt = compare([*body[:2], "Source: meadow.example"], original)
+    assert excerpt.kind == "excerpt" and is_match(excerpt, strong_evidence=False)

@@ -449,14 +449,17 @@ def _paragraphs_from_body(body: Any) -> list[str]:
     return paragraphs
 
 
-def _after_headline(paragraphs: list[str], title: str | None) -> list[str]:
-    """Drop the headline and the short navigation lines before it (layout tables bring them in)."""
+def _after_headline(paragraphs: list[str], title: str | None, link_texts: set[str]) -> list[str]:
+    """Drop the headline and the navigation lines before it (layout tables bring them in).
+
+    Lines before the headline are navigation when each is short or is the text of a link on the
+    page (a "Recent posts" column lists whole article titles)."""
     if not title:
         return paragraphs
     wanted = clean_line(title).casefold()
-    for index, paragraph in enumerate(paragraphs[:12]):
+    for index, paragraph in enumerate(paragraphs[:MAX_LINES_BEFORE_HEADLINE]):
         if paragraph.casefold() == wanted:
-            if all(len(p) <= 80 for p in paragraphs[:index]):
+            if all(len(p) <= MAX_NAVIGATION_CHARS or p.casefold() in link_texts for p in paragraphs[:index]):
                 return paragraphs[index + 1 :]
             break
     return paragraphs
@@ -465,22 +468,34 @@ def _after_headline(paragraphs: list[str], title: str | None) -> list[str]:
 # A paragraph that is nothing but one short link ("← back to the front page", "Next post →")
 # at either end of the text is navigation that the extractor kept, not article text.
 MAX_NAVIGATION_CHARS = 80
+# A list of article titles (a "Recent posts" column) may stand before the headline: its lines are
+# links, and a title can be long.
+MAX_LINK_TEXT_CHARS = 300
+MAX_LINES_BEFORE_HEADLINE = 16
 
 
-def _without_edge_links(paragraphs: list[str], doc: lxml.html.HtmlElement) -> list[str]:
+def _link_texts(doc: lxml.html.HtmlElement) -> set[str]:
+    """The visible texts of the page's links (casefolded), up to MAX_LINK_TEXT_CHARS."""
+    return {
+        text.casefold()
+        for anchor in doc.iter("a")
+        if (text := clean_line(anchor.text_content())) and len(text) <= MAX_LINK_TEXT_CHARS
+    }
+
+
+def _without_edge_links(paragraphs: list[str], link_texts: set[str]) -> list[str]:
     if not paragraphs:
         return paragraphs
-    link_texts = {
-        text.casefold()
-        for anchor in doc.xpath("//a")
-        if (text := clean_line(anchor.text_content())) and len(text) <= MAX_NAVIGATION_CHARS
-    }
     start, end = 0, len(paragraphs)
-    while start < end and paragraphs[start].casefold() in link_texts:
+    while start < end and _is_navigation(paragraphs[start], link_texts):
         start += 1
-    while end > start and paragraphs[end - 1].casefold() in link_texts:
+    while end > start and _is_navigation(paragraphs[end - 1], link_texts):
         end -= 1
     return paragraphs[start:end]
+
+
+def _is_navigation(paragraph: str, link_texts: set[str]) -> bool:
+    return len(paragraph) <= MAX_NAVIGATION_CHARS and paragraph.casefold() in link_texts
 
 
 def extract_page(
@@ -520,9 +535,10 @@ def extract_content(
     body = document.body if document is not None and not isinstance(document, dict) else None
     data = _LazyMetadata(doc, url)
     paragraphs = _paragraphs_from_body(body)
+    link_texts = _link_texts(doc)
     paragraphs = _after_headline(paragraphs, hints.get("title") or _first([o.get("headline") for o in ld])
-                                 or _meta(doc, "og:title") or _explicit_title(doc) or data.get("title"))
-    paragraphs = _without_edge_links(paragraphs, doc)
+                                 or _meta(doc, "og:title") or _explicit_title(doc) or data.get("title"), link_texts)
+    paragraphs = _without_edge_links(paragraphs, link_texts)
     # A byline ("By Jane Doe — 3 May 2020") at the head is metadata, not article text.
     while paragraphs and len(paragraphs[0]) <= 120 and _BYLINE_RE.match(paragraphs[0]):
         paragraphs = paragraphs[1:]

@@ -54,8 +54,12 @@ REPRODUCED_COVERAGE = 0.6
 is a republication whatever it adds around them (a short original with a long commentary)."""
 
 SHORT_HEAD_WORDS = 12
-"""An original's first paragraphs of at most this many words (a byline, a dateline) may be
-missing from an excerpt that is otherwise its leading part."""
+"""An original's first or last paragraphs of at most this many words (a byline, a dateline, a
+comment count, a copyright line) may be missing from a copy that is otherwise its leading part
+or the whole of it."""
+
+SHORT_TAIL_SHARE = 0.25
+"""... at the end, only when also at most this share of the original's longest paragraph."""
 
 MIN_SHARED_SHINGLES = 10
 """Below about a sentence of shared text, nothing is a match, whatever the ratios say."""
@@ -229,16 +233,23 @@ def _reproduced(
 def _without_short_head(
     reproduced: Sequence[float], original: Sequence[tuple[int, frozenset[tuple[str, ...]]]]
 ) -> Sequence[float]:
-    """`reproduced` without the original's leading short paragraphs that the copy left out.
+    """`reproduced` without the original's short paragraphs at either end that the copy left out.
 
     A byline or dateline the extractor kept at the top of an original ("Posted on 28 January
-    2019 by Jane Doe") is not article text an excerpt must start with.
+    2019 by Jane Doe"), or a comment count and a copyright line at its end, is not article text
+    an excerpt must start with, nor text whose absence makes a full copy an excerpt.
     """
-    start = 0
-    while (start < len(reproduced) - 1 and original[start][0] <= SHORT_HEAD_WORDS
+    start, end = 0, len(reproduced)
+    while (start < end - 1 and original[start][0] <= SHORT_HEAD_WORDS
            and reproduced[start] < PARAGRAPH_PRESENT):
         start += 1
-    return reproduced[start:]
+    # At the end, only lines much shorter than the article's paragraphs: the last line of a short
+    # original (three lines of a dozen words) is its text, and a copy without it an excerpt.
+    longest = max((words for words, _ in original[start:end]), default=0)
+    tail_words = min(SHORT_HEAD_WORDS, longest * SHORT_TAIL_SHARE)
+    while end - 1 > start and original[end - 1][0] <= tail_words and reproduced[end - 1] < PARAGRAPH_PRESENT:
+        end -= 1
+    return reproduced[start:end]
 
 
 def _is_leading_part(reproduced: Sequence[float]) -> bool:
