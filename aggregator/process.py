@@ -1,7 +1,8 @@
 """Processing: stored raw pages become canonical articles (or republications waiting for matching).
 
 Fetching and processing are separate steps, which a crawl runs side by side: while the spider
-stores raw pages, a processing process (`stream_pages`) takes them as they arrive. Extraction,
+stores raw pages, a processing process (`stream_pages`, started by `aggregator.crawl.processing`)
+takes them as they arrive. Extraction,
 the costly part, is a pure function run in a pool of processes over every core, and computes
 everything derived from the page's text there too (hashes, fingerprints, paragraph keys); the
 calling process only writes, one commit per batch, so an interrupted run resumes where it
@@ -16,7 +17,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import queue
 import time
 import zlib
 from collections import deque
@@ -44,7 +44,7 @@ from aggregator.textutil import split_paragraphs
 from aggregator.urls import declared_canonical, host_of, normalise_url, same_site, try_normalise_url, url_match_key
 from storage.articles import add_alias, upsert_article
 from storage.boilerplate import replace_site_paragraphs
-from storage.engine import get_engine, session_scope
+from storage.engine import session_scope
 from storage.feeds import FeedEntry, entries_for_urls
 from storage.fingerprints import replace_fingerprints, replace_republication_fingerprints
 from storage.locks import MatchingLock
@@ -478,64 +478,3 @@ def stream_pages(
     finally:
         processor.close()
     return processor.stats
-
-
-def _stream_main(database_url: str, jobs: int, stop: Event, results: Any, parent_pid: int, counter: Any) -> None:
-    """Body of the processing process started by `ProcessingDriver`."""
-    try:
-        results.put(("ok", stream_pages(database_url, jobs=jobs, stop=stop, parent_pid=parent_pid, counter=counter)))
-    except Exception as exc:  # reported to the crawl, which records it on the run
-        log.exception("processing failed")
-        results.put(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        get_engine(database_url).dispose()
-
-
-class ProcessingDriver:
-    """Runs `stream_pages` in a process of its own beside a crawl (not in the crawl's process,
-    whose core serves the downloads)."""
-
-    def __init__(self, database_url: str, *, jobs: int = 0) -> None:
-        context = multiprocessing.get_context("spawn")  # a clean interpreter: no reactor, no open sockets
-        self._stop = context.Event()
-        self._results = context.Queue()
-        self._processed = context.Value("q", 0)
-        self._process = context.Process(
-            target=_stream_main, args=(database_url, jobs, self._stop, self._results, os.getpid(), self._processed),
-            name="aggregator-processing", daemon=False,
-        )
-        self._process.start()
-
-    def pages_processed(self) -> int:
-        """How many pages processing has stored so far."""
-        return int(self._processed.value)
-
-    def finish(self, progress: Callable[[int], None] | None = None) -> tuple[ProcessingStats, str | None]:
-        """Let processing finish the pages stored so far; return its stats and its error, if any.
-
-        `progress(pages processed)` is called when waiting starts, when the count changes (looked at
-        every second) and at the end.
-        """
-        self._stop.set()
-        reported = -1
-        while True:
-            if progress is not None and (done := self.pages_processed()) != reported:
-                progress(done)
-                reported = done
-            try:
-                status, value = self._results.get(timeout=1.0)
-                break
-            except queue.Empty:
-                if not self._process.is_alive():
-                    code = self._process.exitcode
-                    return ProcessingStats(), f"the processing process stopped unexpectedly (exit code {code})"
-        self._process.join(timeout=30)
-        if progress is not None and (done := self.pages_processed()) != reported:
-            progress(done)
-        if status == "ok":
-            return value, None
-        return ProcessingStats(), str(value)
-
-    def alive(self) -> bool:
-        """Whether the processing process still runs."""
-        return self._process.is_alive()

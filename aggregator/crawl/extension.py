@@ -1,6 +1,6 @@
 """Scrapy extension: record each crawl run, and process what it fetches while it fetches.
 
-When the spider opens, a processing process starts beside the crawl (`aggregator.process.
+When the spider opens, a processing process starts beside the crawl (`aggregator.crawl.processing.
 ProcessingDriver`): it extracts and stores pages as the pipeline stores them, on the other
 cores. When the spider closes, processing finishes what is left and the run is recorded with
 both sides' counts. This runs for `scrapy crawl` as for `aggregator crawl`, so both leave the
@@ -19,10 +19,10 @@ from storage.engine import session_scope
 from storage.runs import finish_run, start_run
 
 if TYPE_CHECKING:
-    from aggregator.process import ProcessingDriver, ProcessingStats
+    from aggregator.crawl.processing import ProcessingDriver
 
-# aggregator.process (extraction, trafilatura) is imported when processing starts: a fetch job's
-# crawl, which processes nothing, starts without it.
+# Extraction (aggregator.process, trafilatura) is never loaded in the crawl's process when
+# processing runs beside it; only a crawl processing after fetching loads it, at the end.
 
 
 class ProcessWhileCrawling:
@@ -50,7 +50,7 @@ class ProcessWhileCrawling:
         with session_scope(self.database_url) as session:
             self.run_id = start_run(session, spider=spider.name)
         if self.stream and self.process:
-            from aggregator.process import ProcessingDriver
+            from aggregator.crawl.processing import ProcessingDriver
 
             self.driver = ProcessingDriver(self.database_url, jobs=self.jobs)
             self._live = task.LoopingCall(self._count_processed)
@@ -61,10 +61,10 @@ class ProcessWhileCrawling:
         if self.driver is not None and self.crawler.stats is not None:
             self.crawler.stats.set_value("aggregator/pages_processed_so_far", self.driver.pages_processed())
 
-    def _finish_processing(self, spider: Spider) -> tuple[ProcessingStats | None, str | None]:
+    def _finish_processing(self, spider: Spider) -> tuple[dict[str, Any] | None, str | None]:
+        """The processing counts (`ProcessingStats.as_dict`) and error, once every page is processed."""
         if not self.process:  # a fetch job: processing jobs take the pages (aggregator.crawl.queue)
             return None, None
-        from aggregator.process import ProcessingStats, process_pages
 
         reporter = self.crawler.settings.get("AGGREGATOR_PROGRESS")
         if self._live is not None and self._live.running:
@@ -77,18 +77,20 @@ class ProcessWhileCrawling:
             if error:
                 spider.logger.error("processing failed: %s", error)
             return processed, error
+        from aggregator.process import process_pages
+
         try:
             progress = reporter.processing if reporter is not None else None
-            return process_pages(self.database_url, jobs=self.jobs, progress=progress), None
+            return process_pages(self.database_url, jobs=self.jobs, progress=progress).as_dict(), None
         except Exception as exc:  # recorded on the run; the fetched pages stay for `reprocess`
             spider.logger.exception("processing failed")
-            return ProcessingStats(), f"{type(exc).__name__}: {exc}"
+            return {}, f"{type(exc).__name__}: {exc}"
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
         assert stats is not None
         processed, processing_error = self._finish_processing(spider)
-        counts: dict[str, Any] = processed.as_dict() if processed is not None else {}
+        counts: dict[str, Any] = processed or {}
         raw = stats.get_stats()
         summary: dict[str, Any] = {
             "finish_reason": reason,
