@@ -76,6 +76,15 @@ def test_excerpt_cut_mid_paragraph() -> None:
     assert is_match(c, strong_evidence=False)
 
 
+def test_excerpt_cut_late_in_its_last_paragraph_is_an_excerpt_and_an_edit_there_is_not() -> None:
+    words = ORIGINAL[2].split()
+    cut = " ".join(words[: len(words) * 3 // 4])
+    c = compare([*ORIGINAL[:2], cut, "Lire la suite sur: https://blog.example.net/article"], ORIGINAL)
+    assert c.kind == "excerpt" and c.leading_part and c.paragraphs_present == 3
+    edited = compare([*ORIGINAL[:2], edit_words(cut, 0.1, seed=4)], ORIGINAL)
+    assert edited.kind == "edited"
+
+
 def test_a_later_part_is_not_a_leading_part() -> None:
     c = compare(ORIGINAL[3:6], ORIGINAL)
     assert not c.leading_part

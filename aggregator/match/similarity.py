@@ -128,7 +128,8 @@ def compare(
     reproduced = _reproduced(original, original_all, copy, copy_all)
     present = [r >= PARAGRAPH_PRESENT for r in reproduced]
     # Which copy paragraphs come from the original; the others are the copy's own text.
-    from_original = [containment(s, original_all) >= COPY_PARAGRAPH_FROM_ORIGINAL for _, s in copy]
+    contained = [containment(s, original_all) for _, s in copy]
+    from_original = [share >= COPY_PARAGRAPH_FROM_ORIGINAL for share in contained]
 
     title_changed = (
         copy_title is not None
@@ -143,7 +144,7 @@ def compare(
     if not title_changed and only_boilerplate_added:
         if all(r >= PARAGRAPH_INTACT for r in body):
             kind = "full"
-        elif leading and all(r >= PARAGRAPH_INTACT for r in body[: sum(r >= PARAGRAPH_PRESENT for r in body)]):
+        elif leading and _intact_lead(body, contained, from_original):
             kind = "excerpt"
     shared = len(copy_all & original_all)
     copy_words = sum(n for n, _ in copy)
@@ -266,6 +267,17 @@ def _is_leading_part(reproduced: Sequence[float]) -> bool:
         return False
     starts_at_the_top = m > 0 or reproduced[0] > 0
     return starts_at_the_top and all(r < PARAGRAPH_PRESENT for r in reproduced[m + 1 :])
+
+
+def _intact_lead(body: Sequence[float], contained: Sequence[float], from_original: Sequence[bool]) -> bool:
+    """The original paragraphs a leading part reproduces are intact, but for its last one, which
+    may be cut short: its copy is then a clean prefix of it (all of that copy paragraph is in the
+    original), not an edit of it."""
+    lead = body[: sum(r >= PARAGRAPH_PRESENT for r in body)]
+    last_copied = next((share for share, f in zip(reversed(contained), reversed(from_original), strict=True) if f), 0.0)
+    if lead and lead[-1] < PARAGRAPH_INTACT and last_copied >= PARAGRAPH_INTACT:
+        lead = lead[:-1]
+    return all(r >= PARAGRAPH_INTACT for r in lead)
 
 
 def _only_boilerplate_around(
