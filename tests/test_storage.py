@@ -13,7 +13,7 @@ from storage.boilerplate import replace_site_paragraphs
 from storage.engine import session_scope
 from storage.fingerprints import MAX_ARTICLES_PER_HASH, replace_fingerprints, replace_republication_fingerprints
 from storage.migrations import upgrade
-from storage.pages import FETCHED, PROCESSED, Page, mark_page, store_fetched_page
+from storage.pages import FETCHED, PROCESSED, FetchedPageRow, Page, mark_page, store_fetched_page, store_fetched_pages
 from storage.republications import republication_ids_to_match, upsert_republication, write_decisions
 from storage.sources import Source, upsert_source
 
@@ -60,6 +60,38 @@ def test_an_unchanged_body_keeps_its_processing_state(database_url: str) -> None
         _, changed = store_fetched_page(session, **{**page, "body": new, "body_hash": body_hash(new)})
         assert changed and session.scalar(select(Page.state)) == FETCHED
         assert session.scalar(select(func.count()).select_from(Page)) == 1
+
+
+def test_pages_stored_as_a_batch_are_stored_as_one_by_one(database_url: str) -> None:
+    """A new page, an unchanged one (keeps its state), a changed one (waits for processing again)."""
+    upgrade(database_url)
+
+    def row(url: str, body: bytes) -> FetchedPageRow:
+        return FetchedPageRow(url=url, final_url=url, source_id=None, status=200, content_type="text/html",
+                              etag='"e"', last_modified=None, body=body, body_hash=body_hash(body),
+                              hints={"title": url})
+
+    with session_scope(database_url) as session:
+        first = [row("http://b.example/same", b"same"), row("http://b.example/old", b"v1")]
+        assert store_fetched_pages(session, first) == [True, True]
+        session.execute(update(Page).values(state=PROCESSED))
+    with session_scope(database_url) as session:
+        again = [row("http://b.example/same", b"same"), row("http://b.example/old", b"v2"),
+                 row("http://b.example/new", b"new")]
+        changes = store_fetched_pages(session, again)
+        assert changes == [False, True, True]
+    with session_scope(database_url) as session:
+        stored = {p.url: p for p in session.scalars(select(Page))}
+        assert {url: p.state for url, p in stored.items()} == {
+            "http://b.example/same": PROCESSED, "http://b.example/old": FETCHED, "http://b.example/new": FETCHED}
+        assert stored["http://b.example/old"].raw_body() == b"v2"
+        assert stored["http://b.example/new"].hints == {"title": "http://b.example/new"}
+        try:
+            store_fetched_pages(session, [row("http://b.example/x", b"1"), row("http://b.example/x", b"2")])
+        except ValueError:
+            pass
+        else:
+            raise AssertionError("a URL twice in one batch must be refused")
 
 
 def _article(session: object, source_id: int, text: str) -> tuple[int, bool, bool]:

@@ -39,7 +39,7 @@ from storage.feeds import (
     set_next_poll,
     upsert_feed,
 )
-from storage.pages import clear_page_failure, record_page_failure, store_fetched_page
+from storage.pages import FetchedPageRow, clear_page_failure, record_page_failure, store_fetched_pages
 
 Counts = dict[str, Any]
 """What writing an item adds to the crawl's stats: a number to add, or names to list."""
@@ -95,9 +95,21 @@ class StoragePipeline:
                 stats.inc_value(f"aggregator/{key}", value)
 
     def _write(self, items: Sequence[Any]) -> list[Counts]:
-        """Write items in one transaction (runs in the writer thread); their stat counts."""
+        """Write items in one transaction (runs in the writer thread); their stat counts.
+
+        The batch's fetched pages are written together first (one look-up and one statement for
+        the lot: they are the bulk of a crawl's writes), then the other items in order.
+        """
         with session_scope(self.database_url) as session:
-            return [self._write_one(session, item) for item in items]
+            counts: dict[int, Counts] = {}
+            pages = [(i, item) for i, item in enumerate(items) if isinstance(item, FetchedPage)]
+            urls = {item.url for _, item in pages}
+            others = {getattr(item, "url", None) for item in items if not isinstance(item, FetchedPage)}
+            # A URL written twice in the batch (a page and its failure...) is written in order instead.
+            if len(urls) == len(pages) and not urls & others:
+                counts = dict(zip([i for i, _ in pages], self._store_pages(session, [p for _, p in pages]),
+                                  strict=True))
+            return [counts[i] if i in counts else self._write_one(session, item) for i, item in enumerate(items)]
 
     def _write_one(self, session: Session, item: Any) -> Counts:
         if isinstance(item, FetchedPage):
@@ -111,20 +123,18 @@ class StoragePipeline:
         return {}
 
     def _store_page(self, session: Session, item: FetchedPage) -> Counts:
-        _page_id, changed = store_fetched_page(
-            session,
-            url=item.url,
-            final_url=item.final_url,
-            source_id=item.source_id,
-            status=item.status,
-            content_type=item.content_type,
-            etag=item.etag,
-            last_modified=item.last_modified,
-            body=item.body,
-            body_hash=body_hash(item.body),
-            hints=item.hints,
-        )
-        return {"pages_fetched": 1, "pages_unchanged": int(not changed)}
+        return self._store_pages(session, [item])[0]
+
+    def _store_pages(self, session: Session, items: Sequence[FetchedPage]) -> list[Counts]:
+        if not items:
+            return []
+        changes = store_fetched_pages(session, [
+            FetchedPageRow(url=item.url, final_url=item.final_url, source_id=item.source_id, status=item.status,
+                           content_type=item.content_type, etag=item.etag, last_modified=item.last_modified,
+                           body=item.body, body_hash=body_hash(item.body), hints=item.hints)
+            for item in items
+        ])
+        return [{"pages_fetched": 1, "pages_unchanged": int(not changed)} for changed in changes]
 
     def _store_feed(self, session: Session, item: PolledFeed) -> Counts:
         feed_id = item.feed_id
