@@ -65,7 +65,17 @@ def transliterated(word: str) -> str:
 
 def tokens(text: str) -> list[Token]:
     """The words of `text`, in order, with their folded keys and spans."""
-    return [Token(m.group(0), fold(m.group(0)), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+    return list(_tokens(text))
+
+
+# A line's words are asked for by each reader of the line (its credits, the known sources, its
+# segments): the lines of the page being read are remembered.
+LINE_CACHE_SIZE = 2048
+
+
+@lru_cache(maxsize=LINE_CACHE_SIZE)
+def _tokens(text: str) -> tuple[Token, ...]:
+    return tuple(Token(m.group(0), fold(m.group(0)), m.start(), m.end()) for m in _WORD_RE.finditer(text))
 
 
 def keys(text: str) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ Hosts and known outlet names are never cut ("HP/De Tijd", "www.example.com/a/b")
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -63,7 +64,17 @@ class Phrases:
         stop = len(words) if stop is None else stop
         found = []
         index = start
+        by_first, stemmed = self._by_first, self._stemmed
+        # Past the last word no phrase starts; a word that opens no phrase (nor, declined, a
+        # one-word phrase) is passed over without asking `at`.
+        last = min(stop, len(words))
         while index < stop:
+            if index >= last:
+                break
+            key = words[index].key
+            if key not in by_first and not (stemmed and len(key) >= MIN_STEM):
+                index += 1
+                continue
             length = self.at(words, index, stop)
             if length:
                 found.append((index, length))
@@ -172,6 +183,8 @@ def segments(text: str, protected: Sequence[tuple[int, int]]) -> list[Segment]:
                 continue
         cuts.append((start, end, match.group(0).strip() or match.group(0)))
     found: list[Segment] = []
+    line_words = tokens(text)
+    starts = [word.start for word in line_words]
     position, before, depth = 0, "", 0  # depth: inside how many parentheses
     for start, end, separator in [*cuts, (len(text), len(text), "")]:
         piece = text[position:start]
@@ -180,8 +193,8 @@ def segments(text: str, protected: Sequence[tuple[int, int]]) -> list[Segment]:
             stripped = piece.strip()
             found.append(Segment(
                 start=offset, end=offset + len(stripped), text=stripped,
-                words=tuple(_shift(tokens(stripped), offset)), before=before, after=separator,
-                parenthesised=depth > 0,
+                words=_words_within(line_words, starts, offset, offset + len(stripped)), before=before,
+                after=separator, parenthesised=depth > 0,
             ))
         if separator in ("(", "["):
             depth += 1
@@ -192,5 +205,8 @@ def segments(text: str, protected: Sequence[tuple[int, int]]) -> list[Segment]:
     return found
 
 
-def _shift(words: list[Token], offset: int) -> list[Token]:
-    return [Token(w.text, w.key, w.start + offset, w.end + offset) for w in words]
+def _words_within(words: list[Token], starts: list[int], start: int, end: int) -> tuple[Token, ...]:
+    """The words of the line between `start` and `end`: a segment's words, as tokenising its text
+    would give them (separators and the whitespace stripped around a segment are never inside a
+    word, so no word of the line straddles a segment's edge)."""
+    return tuple(words[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)])

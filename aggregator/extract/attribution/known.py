@@ -17,7 +17,6 @@ Hosts written in full are found by `hosts.find_hosts`, not here.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
