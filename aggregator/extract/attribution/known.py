@@ -104,11 +104,16 @@ class KnownSources:
 
     def _scan(self, text: str) -> list[OutletMention]:
         words = tokens(text)
+        may_open = self._index.may_open
+        opening = [may_open(word.text) for word in words]
+        if not any(opening):
+            return []
         capitalised = [word.capitalised for word in words]
         found: list[OutletMention] = []
         index = 0
         while index < len(words):
-            mention = self._longest_at(words, index, text, capitalised)
+            # A word that opens no form of a name, no acronym and no host's name opens no mention.
+            mention = self._longest_at(words, index, text, capitalised) if opening[index] else None
             if mention is None:
                 index += 1
                 continue
@@ -210,6 +215,7 @@ class _Index:
         self.label_prefixes: frozenset[str] = frozenset()
         self.mention_cache: dict[str, tuple[OutletMention, ...]] = {}
         self._candidates: dict[str, tuple[_Form, ...]] = {}
+        self._may_open: dict[str, bool] = {}
 
     def add(self, words: tuple[str, ...], host: str, form: str) -> None:
         if not words or not any(len(w) >= 2 for w in words):
@@ -235,6 +241,20 @@ class _Index:
                 if entry not in seen:
                     seen.add(entry)
                     yield entry
+
+    def may_open(self, word: str) -> bool:
+        """Whether a word so written may open a mention: some name form is declined from it, it
+        is an acronym, or it spells a host's name or the start of one."""
+        found = self._may_open.get(word)
+        if found is None:
+            if len(self._may_open) >= MENTION_CACHE_SIZE:
+                self._may_open.clear()
+            key, spelled = fold(word), transliterated(word)
+            found = self._may_open[word] = bool(
+                self.candidates(key) or word in self.acronyms or key in self.labels or not spelled
+                or spelled in self.labels or self.may_start_label(spelled)
+            )
+        return found
 
     def may_start_label(self, spelled: str) -> bool:
         """Whether a run of words opening with one spelled `spelled` may spell a host's name:
