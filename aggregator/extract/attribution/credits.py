@@ -9,6 +9,7 @@ elsewhere ("Read the full story at ...").
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -23,23 +24,25 @@ from aggregator.extract.attribution.clauses import (
 )
 from aggregator.extract.attribution.known import KnownSources
 from aggregator.extract.attribution.labels import match_label
-from aggregator.extract.attribution.lines import Line
+from aggregator.extract.attribution.lines import Line, word_count
 from aggregator.extract.attribution.model import AUTHOR, Claim
 
 # A paragraph longer than this is article text.
 MAX_SHORT_LINE_WORDS = 25
 # A label alone on its line ("Source:") takes its value from the next line when that one is this short.
 MAX_CONTINUATION_WORDS = 12
+_WORD_RE = re.compile(r"\S+")
 
 
 def is_long(line: Line) -> bool:
     """Whether a line is a paragraph of article text rather than a credit, a byline or a caption."""
-    return len(line.text.split()) > MAX_SHORT_LINE_WORDS
+    return word_count(line.text) > MAX_SHORT_LINE_WORDS
 
 
 def _opening(line: Line) -> Line:
     """A long line as the clause reader reads it: its opening only (a dateline, "OUTLET: ...")."""
-    words = list(re.finditer(r"\S+", line.text))
+    # Words past the limit are not looked at: a paragraph's opening is all that is read of it.
+    words = list(itertools.islice(_WORD_RE.finditer(line.text), MAX_CREDIT_LINE_WORDS + 1))
     if len(words) <= MAX_CREDIT_LINE_WORDS:
         return line
     return Line(text=line.text[: words[MAX_OPENING_WORDS - 1].end()], links=line.links, heading=line.heading)
@@ -78,7 +81,7 @@ class LineReader:
             end = index + 1
             if not claims and index + 1 < len(lines) and self._is_bare_label(line):
                 following = lines[index + 1]
-                if len(following.text.split()) <= MAX_CONTINUATION_WORDS:
+                if word_count(following.text) <= MAX_CONTINUATION_WORDS:
                     joined = Line(text=f"{line.text} {following.text}", links=line.links + following.links)
                     claims = self.clauses.read(joined, places[index])
                     end = index + 2

@@ -42,6 +42,7 @@ MIN_PREFIX_OF_HOST_NAME = 6
 MAX_HOST_NAME_REST = 5
 # Lines remembered with the known sources they name (and first words with the names they may open).
 MENTION_CACHE_SIZE = 4096
+WORD_CACHE_SIZE = 16384
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +105,7 @@ class KnownSources:
 
     def _scan(self, text: str) -> list[OutletMention]:
         words = tokens(text)
-        may_open = self._index.may_open
-        opening = [may_open(word.text) for word in words]
+        opening = self._index.opening(words)
         if not any(opening):
             return []
         capitalised = [word.capitalised for word in words]
@@ -242,12 +242,21 @@ class _Index:
                     seen.add(entry)
                     yield entry
 
+    def opening(self, words: list[Token]) -> list[bool | None]:
+        """`may_open` of each word."""
+        known = self._may_open
+        found = [known.get(word.text) for word in words]
+        if None in found:
+            found = [self.may_open(word.text) if flag is None else flag
+                     for word, flag in zip(words, found, strict=True)]
+        return found
+
     def may_open(self, word: str) -> bool:
         """Whether a word so written may open a mention: some name form is declined from it, it
         is an acronym, or it spells a host's name or the start of one."""
         found = self._may_open.get(word)
         if found is None:
-            if len(self._may_open) >= MENTION_CACHE_SIZE:
+            if len(self._may_open) >= WORD_CACHE_SIZE:
                 self._may_open.clear()
             key, spelled = fold(word), transliterated(word)
             found = self._may_open[word] = bool(

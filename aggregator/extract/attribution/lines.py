@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from lxml import html as lxml_html
@@ -74,6 +75,12 @@ class Line:
     links: list[Link] = field(default_factory=list)
     heading: bool = False
     """The line is (in) a heading: h1-h6, the article's title or a section's."""
+
+
+@lru_cache(maxsize=4096)
+def word_count(text: str) -> int:
+    """How many words (runs of non-space) a line has: asked of each line by every reader of the page."""
+    return len(text.split())
 
 
 def _class_words(element: lxml_html.HtmlElement) -> set[str]:
