@@ -112,8 +112,9 @@ def read_head(page: ParsedPage) -> Head:
             if place in (HEAD, ALONE) and word_count(line.text) <= MAX_HEAD_LINE_WORDS][:MAX_HEAD_LINES]
     title = next((line.text for line in lines if line.heading), None)
     reader = LineReader(page.url, None, KnownSources(None), title, bare_names=False)
-    author = next((claim.author for _, _, claim in reader.read(head) if claim.kind == AUTHOR and claim.author),
-                  None)
+    # The first byline is the author: the head's later lines are not read for another.
+    author = next((claim.author for _, _, claim in reader.cued_claims(head)
+                   if claim.kind == AUTHOR and claim.author), None)
     published = next((found for line in head if not line.heading and (found := line_date(line.text))), None)
     cues = grammar().bylines
     signing = [line for line in lines if word_count(line.text) <= MAX_SIGNATURE_WORDS

@@ -249,6 +249,8 @@ class ClauseReader:
 
     def signature(self, line: Line) -> str | None:
         """The person a line names alone ("Marc Becker"), as a byline standing next to a credit would."""
+        if not self.bare_names:
+            return None
         self._text = line.text
         self._mentions = self.mentions(line)
         protected = [(m.start, m.end) for m in self._mentions if m.end > m.start]

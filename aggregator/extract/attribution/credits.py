@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from aggregator.extract.attribution.clauses import (
     ALONE,
@@ -70,7 +70,19 @@ class LineReader:
         A label standing alone ("<dt>Source</dt><dd>example.com</dd>") is read with the next line.
         """
         places = line_places(lines)
-        found: list[tuple[int, int, Claim]] = []
+        found = list(self._claims(lines, places))
+        if not self.clauses.bare_names:
+            return found  # a signature is a bare name: none without them
+        return self._with_signatures(lines, places, found)
+
+    def cued_claims(self, lines: list[Line]) -> Iterator[tuple[int, int, Claim]]:
+        """`read`, line after line, for a reader that takes no bare names (so no signatures):
+        the claims of the first lines come before the later lines are read."""
+        if self.clauses.bare_names:
+            raise ValueError("a reader of bare names reads a page's lines whole")
+        return self._claims(lines, line_places(lines))
+
+    def _claims(self, lines: list[Line], places: list[str]) -> Iterator[tuple[int, int, Claim]]:
         index = 0
         while index < len(lines):
             line = lines[index]
@@ -85,9 +97,9 @@ class LineReader:
                     joined = Line(text=f"{line.text} {following.text}", links=line.links + following.links)
                     claims = self.clauses.read(joined, places[index])
                     end = index + 2
-            found.extend((index, end, claim) for claim in claims)
+            for claim in claims:
+                yield index, end, claim
             index = end
-        return self._with_signatures(lines, places, found)
 
     def _with_signatures(
         self, lines: list[Line], places: list[str], found: list[tuple[int, int, Claim]]

@@ -108,7 +108,7 @@ class KnownSources:
         opening = self._index.opening(words)
         if not any(opening):
             return []
-        capitalised = [word.capitalised for word in words]
+        capitalised = _Capitalised(words)
         found: list[OutletMention] = []
         index = 0
         while index < len(words):
@@ -123,7 +123,7 @@ class KnownSources:
         return found
 
     def _longest_at(self, words: list[Token], index: int, text: str,
-                    capitalised: list[bool]) -> OutletMention | None:
+                    capitalised: _Capitalised) -> OutletMention | None:
         best: tuple[int, int, OutletMention] | None = None  # (words covered, rank of the form, mention)
         word = words[index]
         for form in self._index.candidates(word.key):
@@ -146,7 +146,7 @@ class KnownSources:
         return best[2] if best else None
 
     def _host_name_at(self, words: list[Token], index: int, text: str,
-                      capitalised: list[bool]) -> OutletMention | None:
+                      capitalised: _Capitalised) -> OutletMention | None:
         """A run of words that spells a known host's name ("Chicago Tribune" -> chicagotribune.com)."""
         labels = self._index.labels
         first = words[index]
@@ -189,6 +189,20 @@ class KnownSources:
         return None
 
 
+class _Capitalised:
+    """Whether each word is capitalised, asked only of the words a mention may start at or run over."""
+
+    def __init__(self, words: list[Token]) -> None:
+        self._words = words
+        self._known: dict[int, bool] = {}
+
+    def __getitem__(self, index: int) -> bool:
+        found = self._known.get(index)
+        if found is None:
+            found = self._known[index] = self._words[index].capitalised
+        return found
+
+
 _NAME_PREPOSITIONS = frozenset({"de", "di", "du", "des", "del", "della", "dello", "dei", "degli", "of", "van",
                                 "von", "do", "da", "dos", "das"})
 _OUTLET_NOUN_KEYS = frozenset(fold(noun) for noun in OUTLET_NOUNS)
@@ -196,7 +210,7 @@ _FORM_RANK = {NAME: 0, SHORT_NAME: 1, ACRONYM: 2, HOST_NAME: 3}
 _ARTICLE_KEYS = frozenset(fold(a) for a in ARTICLES)
 
 
-def _stands_as_name(words: list[Token], index: int, capitalised: list[bool]) -> bool:
+def _stands_as_name(words: list[Token], index: int, capitalised: _Capitalised) -> bool:
     """A one-word name names an outlet when capitalised, or after an article ("dans le progrès")."""
     return capitalised[index] or (index > 0 and words[index - 1].key in _ARTICLE_KEYS)
 
@@ -260,8 +274,8 @@ class _Index:
                 self._may_open.clear()
             key, spelled = fold(word), transliterated(word)
             found = self._may_open[word] = bool(
-                self.candidates(key) or word in self.acronyms or key in self.labels or not spelled
-                or spelled in self.labels or self.may_start_label(spelled)
+                any(stem in self.by_first for stem in stems(key)) or word in self.acronyms or key in self.labels
+                or not spelled or spelled in self.labels or self.may_start_label(spelled)
             )
         return found
 
