@@ -75,7 +75,12 @@ LINE_CACHE_SIZE = 2048
 
 @lru_cache(maxsize=LINE_CACHE_SIZE)
 def _tokens(text: str) -> tuple[Token, ...]:
-    return tuple(Token(m.group(0), fold(m.group(0)), m.start(), m.end()) for m in _WORD_RE.finditer(text))
+    found = []
+    for match in _WORD_RE.finditer(text):
+        word = match.group()
+        start, end = match.span()
+        found.append(Token(word, fold(word), start, end))
+    return tuple(found)
 
 
 def keys(text: str) -> tuple[str, ...]:

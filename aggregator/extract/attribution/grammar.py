@@ -18,6 +18,9 @@ from aggregator.extract.attribution.cues import GENITIVE_BYLINES, CueTable
 from aggregator.extract.attribution.forms import MIN_STEM, Token, keys, stems, tokens
 from aggregator.extract.attribution.phrases import AUTHOR_LABELS
 
+# Word keys remembered, per phrase set, with whether a phrase may start at them.
+OPENERS_CACHE_SIZE = 16384
+
 
 class Phrases:
     """A set of phrases matched word by word on folded keys; when `inflected`, one-word phrases
@@ -36,6 +39,17 @@ class Phrases:
                     self._stemmed.setdefault(stem, words)
         for bucket in self._by_first.values():
             bucket.sort(key=len, reverse=True)
+        self._opens: dict[str, bool] = {}
+
+    def _may_open(self, key: str) -> bool:
+        """Whether a phrase may start at a word of this key (most words open none)."""
+        found = self._opens.get(key)
+        if found is None:
+            if len(self._opens) >= OPENERS_CACHE_SIZE:
+                self._opens.clear()
+            found = self._opens[key] = key in self._by_first or bool(
+                self._stemmed and len(key) >= MIN_STEM and not self._stemmed.keys().isdisjoint(stems(key)))
+        return found
 
     def at(self, words: Sequence[Token], index: int, stop: int | None = None) -> int:
         """How many words the longest phrase starting at `index` covers (0: none), among the
@@ -44,6 +58,8 @@ class Phrases:
         if index >= stop:
             return 0
         key = words[index].key
+        if not self._may_open(key):
+            return 0
         for phrase in self._by_first.get(key, ()):
             end = index + len(phrase)
             if end <= stop and all(words[i].key == word for i, word in zip(range(index, end), phrase, strict=True)):
@@ -64,7 +80,7 @@ class Phrases:
         stop = len(words) if stop is None else stop
         found = []
         index = start
-        by_first, stemmed = self._by_first, self._stemmed
+        opens = self._opens
         # Past the last word no phrase starts; a word that opens no phrase (nor, declined, a
         # one-word phrase) is passed over without asking `at`.
         last = min(stop, len(words))
@@ -72,7 +88,8 @@ class Phrases:
             if index >= last:
                 break
             key = words[index].key
-            if key not in by_first and not (stemmed and len(key) >= MIN_STEM):
+            may_open = opens.get(key)
+            if not (self._may_open(key) if may_open is None else may_open):
                 index += 1
                 continue
             length = self.at(words, index, stop)
