@@ -206,11 +206,11 @@ class ClauseReader:
     def _may_name_someone(self, text: str, words: Sequence[Token], where: str) -> bool:
         """Whether a line naming no outlet may still hold a byline or a source label (a quick test)."""
         g = self.grammar
+        if self.bare_names and where in (HEAD, ALONE) and len(words) <= MAX_SHORT_LINE_WORDS:
+            return True  # (asked first: it needs no search)
         if match_label(text) or _GLUED_BYLINE_RE.match(text):
             return True
-        if g.bylines.find(words) or g.genitive_bylines.find(words):
-            return True
-        return self.bare_names and where in (HEAD, ALONE) and len(words) <= MAX_SHORT_LINE_WORDS
+        return bool(g.bylines.find(words) or g.genitive_bylines.find(words))
 
     def credit_mentions(self, line: Line) -> list[Mention]:
         """The outlets a line names where a credit may stand, cue or not: every mention except

@@ -41,13 +41,18 @@ class Token:
     @property
     def capitalised(self) -> bool:
         """Whether the word starts with a capital (or is written in a script without case)."""
-        first = self.text[0]
-        return first.isupper() or (first.isalpha() and first.lower() == first.upper()) or first.isdigit()
+        return is_capitalised(self.text)
 
     @property
     def upper(self) -> bool:
         """Whether the word is written in capitals ("AFP", "LA NAZIONE")."""
         return self.text.isupper()
+
+
+def is_capitalised(word: str) -> bool:
+    """Whether a word starts with a capital (or is written in a script without case, or is a number)."""
+    first = word[0]
+    return first.isupper() or (first.isalpha() and first.lower() == first.upper()) or first.isdigit()
 
 
 @lru_cache(maxsize=WORD_CACHE_SIZE)

@@ -17,12 +17,23 @@ Hosts written in full are found by `hosts.find_hosts`, not here.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 from aggregator.extract.attribution.cues import ARTICLES, GENERIC_NAME_ENDINGS, GENERIC_SUBDOMAINS, OUTLET_NOUNS
-from aggregator.extract.attribution.forms import MIN_STEM, Token, fold, keys, same_word, stems, tokens, transliterated
+from aggregator.extract.attribution.forms import (
+    MIN_STEM,
+    Token,
+    fold,
+    is_capitalised,
+    keys,
+    same_word,
+    stems,
+    tokens,
+    transliterated,
+)
 from aggregator.extract.attribution.hosts import is_known_tld, registrable_domain
 from aggregator.urls import site_key
 
@@ -173,8 +184,7 @@ class KnownSources:
             )
             if host is None and len(joined) >= MIN_PREFIX_OF_HOST_NAME:
                 # The start of a longer host name: "El Punt" for elpuntavui.cat.
-                host = next((labels[label] for label in self._index.long_labels if label.startswith(joined)
-                             and len(label) - len(joined) <= MAX_HOST_NAME_REST), None)
+                host = self._index.long_label_starting(joined)
             if host is None:
                 # Abbreviated at the end: "Nouvel Observateur" written "nouvelobs".
                 head = "".join(transliterated(w.text) for w in run[:-1])
@@ -265,6 +275,18 @@ class _Index:
                      for word, flag in zip(words, found, strict=True)]
         return found
 
+    def long_label_starting(self, start: str) -> str | None:
+        """The host of the first long label (in order) that `start` opens, missing at most
+        MAX_HOST_NAME_REST letters."""
+        labels = self.long_labels
+        for position in range(bisect.bisect_left(labels, start), len(labels)):
+            label = labels[position]
+            if not label.startswith(start):
+                break  # the labels `start` opens stand together in order
+            if len(label) - len(start) <= MAX_HOST_NAME_REST:
+                return self.labels[label]
+        return None
+
     def may_open(self, word: str) -> bool:
         """Whether a word so written may open a mention: some name form is declined from it, it
         is an acronym, or it spells a host's name or the start of one."""
@@ -273,9 +295,11 @@ class _Index:
             if len(self._may_open) >= WORD_CACHE_SIZE:
                 self._may_open.clear()
             key, spelled = fold(word), transliterated(word)
+            # A run spelling a host's name is of capitalised words; one word of it may stand alone.
             found = self._may_open[word] = bool(
                 any(stem in self.by_first for stem in stems(key)) or word in self.acronyms or key in self.labels
-                or not spelled or spelled in self.labels or self.may_start_label(spelled)
+                or spelled in self.labels
+                or (is_capitalised(word) and (not spelled or self.may_start_label(spelled)))
             )
         return found
 
