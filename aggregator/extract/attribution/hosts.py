@@ -30,6 +30,7 @@ _BARE_HOST_RE = re.compile(
     r"(?::\d{2,5})?(?P<path>/[^\s<>\"'()\[\]]*)?(?![\w\-])",
     re.IGNORECASE,
 )
+_DOT_BEFORE_LABEL_RE = re.compile(r"\.[^\W_]")
 # Top-level domains reserved for documentation and tests (RFC 2606, RFC 6761): hosts, not typos.
 _RESERVED_TLDS = frozenset({"example", "test", "localhost", "invalid", "local", "onion"})
 
@@ -70,6 +71,8 @@ def find_hosts(text: str) -> list[HostMention]:
 # A line is searched for hosts by each of its readers (its mentions, its segments).
 @lru_cache(maxsize=2048)
 def _find_hosts(text: str) -> tuple[HostMention, ...]:
+    if not _DOT_BEFORE_LABEL_RE.search(text):
+        return ()  # a host has a dot before a label or its top-level domain
     found: list[HostMention] = []
     for match in _BARE_HOST_RE.finditer(text):
         tld = match.group("tld").lower()
