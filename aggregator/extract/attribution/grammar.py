@@ -54,16 +54,22 @@ class Phrases:
     def at(self, words: Sequence[Token], index: int, stop: int | None = None) -> int:
         """How many words the longest phrase starting at `index` covers (0: none), among the
         words before `stop` (default: all)."""
-        stop = len(words) if stop is None else min(stop, len(words))
-        if index >= stop:
+        size = len(words)
+        if stop is not None and stop < size:
+            size = stop
+        if index >= size:
             return 0
         key = words[index].key
-        if not self._may_open(key):
+        opens = self._opens.get(key)
+        if not (self._may_open(key) if opens is None else opens):
             return 0
         for phrase in self._by_first.get(key, ()):
-            end = index + len(phrase)
-            if end <= stop and all(words[i].key == word for i, word in zip(range(index, end), phrase, strict=True)):
-                return len(phrase)
+            length = len(phrase)
+            if length == 1:
+                return 1  # its one word is this word's key
+            end = index + length
+            if end <= size and all(words[i].key == word for i, word in zip(range(index, end), phrase, strict=True)):
+                return length
         if self._stemmed and len(key) >= MIN_STEM and not self._stemmed.keys().isdisjoint(stems(key)):
             return 1
         return 0

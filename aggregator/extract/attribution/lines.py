@@ -138,7 +138,8 @@ class _LineCollector:
         for child in element:
             tag = child.tag
             if not isinstance(tag, str):  # comment or processing instruction
-                self.text(child.tail)
+                if child.tail:
+                    self._pieces.append(child.tail)
                 continue
             tag = tag.lower()
             block = tag in BLOCK_TAGS or tag == "br"
@@ -150,12 +151,15 @@ class _LineCollector:
                     self._links.append(Link(href=href, text=normalise_line(child.text_content())))
                 heading = tag in HEADING_TAGS
                 self._heading += heading
-                self.text(child.text)
-                self.walk(child, in_content or _starts_content(child, tag))
+                if child.text:
+                    self._pieces.append(child.text)
+                if len(child):  # (an element without children has nothing more to walk)
+                    self.walk(child, in_content or _starts_content(child, tag))
                 if block:
                     self.flush()
                 self._heading -= heading
-            self.text(child.tail)
+            if child.tail:
+                self._pieces.append(child.tail)
 
 
 def _merge_split_entities(lines: Iterable[Line]) -> list[Line]:
