@@ -40,6 +40,7 @@ class Phrases:
         for bucket in self._by_first.values():
             bucket.sort(key=len, reverse=True)
         self._opens: dict[str, bool] = {}
+        self._first_keys = frozenset(self._by_first)
 
     def _may_open(self, key: str) -> bool:
         """Whether a phrase may start at a word of this key (most words open none)."""
@@ -84,12 +85,15 @@ class Phrases:
     def find(self, words: Sequence[Token], start: int = 0, stop: int | None = None) -> list[tuple[int, int]]:
         """(index, length) of every phrase in words[start:stop], left to right, not overlapping."""
         stop = len(words) if stop is None else stop
-        found = []
+        found: list[tuple[int, int]] = []
         index = start
         opens = self._opens
         # Past the last word no phrase starts; a word that opens no phrase (nor, declined, a
         # one-word phrase) is passed over without asking `at`.
         last = min(stop, len(words))
+        if not self._stemmed and 0 <= start < last and self._first_keys.isdisjoint(
+                [word.key for word in words[start:last]]):
+            return found  # (without declined forms, only a phrase's first word opens it)
         while index < stop:
             if index >= last:
                 break
