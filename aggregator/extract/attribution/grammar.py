@@ -91,9 +91,14 @@ class Phrases:
         # Past the last word no phrase starts; a word that opens no phrase (nor, declined, a
         # one-word phrase) is passed over without asking `at`.
         last = min(stop, len(words))
-        if not self._stemmed and 0 <= start < last and self._first_keys.isdisjoint(
-                [word.key for word in words[start:last]]):
-            return found  # (without declined forms, only a phrase's first word opens it)
+        if 0 <= start < last:
+            if not self._stemmed:
+                if self._first_keys.isdisjoint([word.key for word in words[start:last]]):
+                    return found  # (without declined forms, only a phrase's first word opens it)
+            else:
+                known = [opens.get(word.key) for word in words[start:last]]
+                if True not in known and None not in known:
+                    return found  # every word is known to open no phrase
         while index < stop:
             if index >= last:
                 break
