@@ -43,7 +43,10 @@ class Phrases:
         self._first_keys = frozenset(self._by_first)
 
     def _may_open(self, key: str) -> bool:
-        """Whether a phrase may start at a word of this key (most words open none)."""
+        """Whether a phrase may start at a word of this key (most words open none). Remembered
+        for a set with declined forms; without them it is whether the key opens a phrase."""
+        if not self._stemmed:
+            return key in self._by_first
         found = self._opens.get(key)
         if found is None:
             if len(self._opens) >= OPENERS_CACHE_SIZE:
@@ -61,9 +64,13 @@ class Phrases:
         if index >= size:
             return 0
         key = words[index].key
-        opens = self._opens.get(key)
-        if not (self._may_open(key) if opens is None else opens):
-            return 0
+        if not self._stemmed:
+            if key not in self._by_first:
+                return 0
+        else:
+            opens = self._opens.get(key)
+            if not (self._may_open(key) if opens is None else opens):
+                return 0
         for phrase in self._by_first.get(key, ()):
             length = len(phrase)
             if length == 1:
@@ -103,7 +110,7 @@ class Phrases:
             if index >= last:
                 break
             key = words[index].key
-            may_open = opens.get(key)
+            may_open = opens.get(key) if self._stemmed else key in self._by_first
             if not (self._may_open(key) if may_open is None else may_open):
                 index += 1
                 continue
