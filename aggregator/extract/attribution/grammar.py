@@ -85,7 +85,7 @@ class Phrases:
     def ending_at(self, words: Sequence[Token], end: int) -> int:
         """How many words the longest phrase ending just before `end` covers (0: none)."""
         for length in range(min(end, 5), 0, -1):
-            if self.at(words[end - length : end], 0) == length:
+            if self.at(words, end - length, end) == length:
                 return length
         return 0
 
