@@ -294,7 +294,9 @@ class _Index:
         if found is None:
             if len(self._may_open) >= WORD_CACHE_SIZE:
                 self._may_open.clear()
-            key, spelled = fold(word), transliterated(word)
+            key = fold(word)
+            # An ASCII word is spelled as its key (lower case, nothing to transliterate or strip).
+            spelled = key if word.isascii() else transliterated(word)
             # A run spelling a host's name is of capitalised words; one word of it may stand alone.
             found = self._may_open[word] = bool(
                 any(stem in self.by_first for stem in stems(key)) or word in self.acronyms or key in self.labels
