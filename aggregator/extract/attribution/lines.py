@@ -83,12 +83,16 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-def _class_words(element: lxml_html.HtmlElement) -> set[str]:
-    names = f"{element.get('class', '')} {element.get('id', '')}".lower()
+@lru_cache(maxsize=4096)
+def _class_marks(class_: str, id_: str) -> tuple[bool, bool, bool]:
+    """Whether class and id words mark chrome, the article's own frame, the site's frame (a
+    site's pages repeat the same few class names)."""
+    names = f"{class_} {id_}".lower()
     words = set(_WORD_SPLIT_RE.split(names))
     words.update(names.split())
     words.discard("")
-    return words
+    chrome = bool(words & CHROME_WORDS) or any(word.startswith(CHROME_PREFIXES) for word in words)
+    return chrome, bool(words & ARTICLE_FRAME_WORDS), bool(words & SITE_FRAME_WORDS)
 
 
 def is_chrome(element: lxml_html.HtmlElement, tag: str, in_content: bool) -> bool:
@@ -101,12 +105,15 @@ def is_chrome(element: lxml_html.HtmlElement, tag: str, in_content: bool) -> boo
     role = attributes.get("role", "").lower()
     if role in CHROME_ROLES or (not in_content and role in SITE_FRAME_ROLES):
         return True
-    words = _class_words(element) if "class" in attributes or "id" in attributes else set()
-    if words & CHROME_WORDS or any(word.startswith(CHROME_PREFIXES) for word in words):
+    if "class" in attributes or "id" in attributes:
+        chrome, article_frame, site_frame = _class_marks(attributes.get("class", ""), attributes.get("id", ""))
+    else:
+        chrome = article_frame = site_frame = False
+    if chrome:
         return True
-    if in_content or words & ARTICLE_FRAME_WORDS:
+    if in_content or article_frame:
         return False
-    return tag in ("header", "footer") or bool(words & SITE_FRAME_WORDS)
+    return tag in ("header", "footer") or site_frame
 
 
 def _starts_content(element: lxml_html.HtmlElement, tag: str) -> bool:
