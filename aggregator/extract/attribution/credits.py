@@ -41,6 +41,9 @@ def is_long(line: Line) -> bool:
 
 def _opening(line: Line) -> Line:
     """A long line as the clause reader reads it: its opening only (a dateline, "OUTLET: ...")."""
+    # (`word_count` is the count of these words, and is known already for every line.)
+    if word_count(line.text) <= MAX_CREDIT_LINE_WORDS:
+        return line
     # Words past the limit are not looked at: a paragraph's opening is all that is read of it.
     words = list(itertools.islice(_WORD_RE.finditer(line.text), MAX_CREDIT_LINE_WORDS + 1))
     if len(words) <= MAX_CREDIT_LINE_WORDS:
