@@ -19,7 +19,7 @@ from aggregator.extract.attribution.credits import LineReader, line_places
 from aggregator.extract.attribution.forms import fold, tokens
 from aggregator.extract.attribution.grammar import grammar
 from aggregator.extract.attribution.known import KnownSources
-from aggregator.extract.attribution.lines import visible_lines
+from aggregator.extract.attribution.lines import visible_lines, word_count
 from aggregator.extract.attribution.model import AUTHOR
 from aggregator.extract.page import ParsedPage
 
@@ -109,14 +109,15 @@ def read_head(page: ParsedPage) -> Head:
     lines = visible_lines(page.tree)
     places = line_places(lines)
     head = [line for line, place in zip(lines, places, strict=True)
-            if place in (HEAD, ALONE) and len(line.text.split()) <= MAX_HEAD_LINE_WORDS][:MAX_HEAD_LINES]
+            if place in (HEAD, ALONE) and word_count(line.text) <= MAX_HEAD_LINE_WORDS][:MAX_HEAD_LINES]
     title = next((line.text for line in lines if line.heading), None)
     reader = LineReader(page.url, None, KnownSources(None), title, bare_names=False)
-    author = next((claim.author for _, _, claim in reader.read(head) if claim.kind == AUTHOR and claim.author),
-                  None)
+    # The first byline is the author: the head's later lines are not read for another.
+    author = next((claim.author for _, _, claim in reader.cued_claims(head)
+                   if claim.kind == AUTHOR and claim.author), None)
     published = next((found for line in head if not line.heading and (found := line_date(line.text))), None)
     cues = grammar().bylines
-    signing = [line for line in lines if len(line.text.split()) <= MAX_SIGNATURE_WORDS
+    signing = [line for line in lines if word_count(line.text) <= MAX_SIGNATURE_WORDS
                and (words := tokens(line.text)) and cues.at(words, 0)]
     signed = frozenset(claim.author for _, _, claim in reader.read(signing) if claim.kind == AUTHOR and claim.author)
     return Head(author, published, signed)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aggregator.extract.attribution.cues import GENITIVE_BYLINES
 from aggregator.extract.attribution.forms import Token, tokens
@@ -81,6 +82,37 @@ _JOINING_WORDS = frozenset(word.casefold() for word in (*AUTHOR_CONJUNCTIONS, *N
 _COPYRIGHT_RE = re.compile(r"©|\(c\)|\bcopyright\b", re.IGNORECASE)
 
 
+def _link_span(text: str, link_text: str) -> tuple[int, int] | None:
+    """Where a link's text stands in its line, as a whole word or words, in any case; None when
+    it does not (an icon, an image)."""
+    if not link_text:
+        return None
+    if text.isascii() and link_text.isascii():
+        # In ASCII, matching in any case is comparing lower cases, and a word character is a
+        # letter, a digit or "_": the search is done without compiling a pattern for the link.
+        lowered, needle = text.lower(), link_text.lower()
+        position = lowered.find(needle)
+        while position >= 0:
+            end = position + len(needle)
+            word_before = position > 0 and _is_ascii_word(text[position - 1])
+            word_after = end < len(text) and _is_ascii_word(text[end])
+            if not word_before and not word_after:
+                return position, end
+            position = lowered.find(needle, position + 1)
+        return None
+    found = _link_pattern(link_text).search(text)
+    return found.span() if found else None
+
+
+def _is_ascii_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+@lru_cache(maxsize=1024)
+def _link_pattern(link_text: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(link_text) + r"(?!\w)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Mention:
     """An outlet named in a line: its host, its URL when known, its span and how it was found."""
@@ -126,8 +158,7 @@ class ClauseReader:
             host_url = host_of_url(link.href, self.page_url)
             if not host_url or same_site(host_url[0], self.own_host):
                 continue
-            at = re.search(r"(?<!\w)" + re.escape(link.text) + r"(?!\w)", text, re.IGNORECASE) if link.text else None
-            span = at.span() if at else (len(text), len(text))
+            span = _link_span(text, link.text) or (len(text), len(text))
             found.append(Mention(host_url[0], host_url[1], span[0], span[1], _LINK))
         for written in find_hosts(text):
             before = text[written.start - 1] if written.start else " "
@@ -206,11 +237,11 @@ class ClauseReader:
     def _may_name_someone(self, text: str, words: Sequence[Token], where: str) -> bool:
         """Whether a line naming no outlet may still hold a byline or a source label (a quick test)."""
         g = self.grammar
+        if self.bare_names and where in (HEAD, ALONE) and len(words) <= MAX_SHORT_LINE_WORDS:
+            return True  # (asked first: it needs no search)
         if match_label(text) or _GLUED_BYLINE_RE.match(text):
             return True
-        if g.bylines.find(words) or g.genitive_bylines.find(words):
-            return True
-        return self.bare_names and where in (HEAD, ALONE) and len(words) <= MAX_SHORT_LINE_WORDS
+        return bool(g.bylines.find(words) or g.genitive_bylines.find(words))
 
     def credit_mentions(self, line: Line) -> list[Mention]:
         """The outlets a line names where a credit may stand, cue or not: every mention except
@@ -249,6 +280,8 @@ class ClauseReader:
 
     def signature(self, line: Line) -> str | None:
         """The person a line names alone ("Marc Becker"), as a byline standing next to a credit would."""
+        if not self.bare_names:
+            return None
         self._text = line.text
         self._mentions = self.mentions(line)
         protected = [(m.start, m.end) for m in self._mentions if m.end > m.start]

@@ -9,8 +9,9 @@ elsewhere ("Read the full story at ...").
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from aggregator.extract.attribution.clauses import (
     ALONE,
@@ -23,23 +24,28 @@ from aggregator.extract.attribution.clauses import (
 )
 from aggregator.extract.attribution.known import KnownSources
 from aggregator.extract.attribution.labels import match_label
-from aggregator.extract.attribution.lines import Line
+from aggregator.extract.attribution.lines import Line, word_count
 from aggregator.extract.attribution.model import AUTHOR, Claim
 
 # A paragraph longer than this is article text.
 MAX_SHORT_LINE_WORDS = 25
 # A label alone on its line ("Source:") takes its value from the next line when that one is this short.
 MAX_CONTINUATION_WORDS = 12
+_WORD_RE = re.compile(r"\S+")
 
 
 def is_long(line: Line) -> bool:
     """Whether a line is a paragraph of article text rather than a credit, a byline or a caption."""
-    return len(line.text.split()) > MAX_SHORT_LINE_WORDS
+    return word_count(line.text) > MAX_SHORT_LINE_WORDS
 
 
 def _opening(line: Line) -> Line:
     """A long line as the clause reader reads it: its opening only (a dateline, "OUTLET: ...")."""
-    words = list(re.finditer(r"\S+", line.text))
+    # (`word_count` is the count of these words, and is known already for every line.)
+    if word_count(line.text) <= MAX_CREDIT_LINE_WORDS:
+        return line
+    # Words past the limit are not looked at: a paragraph's opening is all that is read of it.
+    words = list(itertools.islice(_WORD_RE.finditer(line.text), MAX_CREDIT_LINE_WORDS + 1))
     if len(words) <= MAX_CREDIT_LINE_WORDS:
         return line
     return Line(text=line.text[: words[MAX_OPENING_WORDS - 1].end()], links=line.links, heading=line.heading)
@@ -67,7 +73,19 @@ class LineReader:
         A label standing alone ("<dt>Source</dt><dd>example.com</dd>") is read with the next line.
         """
         places = line_places(lines)
-        found: list[tuple[int, int, Claim]] = []
+        found = list(self._claims(lines, places))
+        if not self.clauses.bare_names:
+            return found  # a signature is a bare name: none without them
+        return self._with_signatures(lines, places, found)
+
+    def cued_claims(self, lines: list[Line]) -> Iterator[tuple[int, int, Claim]]:
+        """`read`, line after line, for a reader that takes no bare names (so no signatures):
+        the claims of the first lines come before the later lines are read."""
+        if self.clauses.bare_names:
+            raise ValueError("a reader of bare names reads a page's lines whole")
+        return self._claims(lines, line_places(lines))
+
+    def _claims(self, lines: list[Line], places: list[str]) -> Iterator[tuple[int, int, Claim]]:
         index = 0
         while index < len(lines):
             line = lines[index]
@@ -78,13 +96,13 @@ class LineReader:
             end = index + 1
             if not claims and index + 1 < len(lines) and self._is_bare_label(line):
                 following = lines[index + 1]
-                if len(following.text.split()) <= MAX_CONTINUATION_WORDS:
+                if word_count(following.text) <= MAX_CONTINUATION_WORDS:
                     joined = Line(text=f"{line.text} {following.text}", links=line.links + following.links)
                     claims = self.clauses.read(joined, places[index])
                     end = index + 2
-            found.extend((index, end, claim) for claim in claims)
+            for claim in claims:
+                yield index, end, claim
             index = end
-        return self._with_signatures(lines, places, found)
 
     def _with_signatures(
         self, lines: list[Line], places: list[str], found: list[tuple[int, int, Claim]]

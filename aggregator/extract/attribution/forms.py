@@ -41,13 +41,18 @@ class Token:
     @property
     def capitalised(self) -> bool:
         """Whether the word starts with a capital (or is written in a script without case)."""
-        first = self.text[0]
-        return first.isupper() or (first.isalpha() and first.lower() == first.upper()) or first.isdigit()
+        return is_capitalised(self.text)
 
     @property
     def upper(self) -> bool:
         """Whether the word is written in capitals ("AFP", "LA NAZIONE")."""
         return self.text.isupper()
+
+
+def is_capitalised(word: str) -> bool:
+    """Whether a word starts with a capital (or is written in a script without case, or is a number)."""
+    first = word[0]
+    return first.isupper() or (first.isalpha() and first.lower() == first.upper()) or first.isdigit()
 
 
 @lru_cache(maxsize=WORD_CACHE_SIZE)
@@ -65,7 +70,22 @@ def transliterated(word: str) -> str:
 
 def tokens(text: str) -> list[Token]:
     """The words of `text`, in order, with their folded keys and spans."""
-    return [Token(m.group(0), fold(m.group(0)), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+    return list(_tokens(text))
+
+
+# A line's words are asked for by each reader of the line (its credits, the known sources, its
+# segments): the lines of the page being read are remembered.
+LINE_CACHE_SIZE = 2048
+
+
+@lru_cache(maxsize=LINE_CACHE_SIZE)
+def _tokens(text: str) -> tuple[Token, ...]:
+    found = []
+    for match in _WORD_RE.finditer(text):
+        word = match.group()
+        start, end = match.span()
+        found.append(Token(word, fold(word), start, end))
+    return tuple(found)
 
 
 def keys(text: str) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ Hosts and known outlet names are never cut ("HP/De Tijd", "www.example.com/a/b")
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,9 @@ from functools import lru_cache
 from aggregator.extract.attribution.cues import GENITIVE_BYLINES, CueTable
 from aggregator.extract.attribution.forms import MIN_STEM, Token, keys, stems, tokens
 from aggregator.extract.attribution.phrases import AUTHOR_LABELS
+
+# Word keys remembered, per phrase set, with whether a phrase may start at them.
+OPENERS_CACHE_SIZE = 16384
 
 
 class Phrases:
@@ -35,18 +39,45 @@ class Phrases:
                     self._stemmed.setdefault(stem, words)
         for bucket in self._by_first.values():
             bucket.sort(key=len, reverse=True)
+        self._opens: dict[str, bool] = {}
+        self._first_keys = frozenset(self._by_first)
+
+    def _may_open(self, key: str) -> bool:
+        """Whether a phrase may start at a word of this key (most words open none). Remembered
+        for a set with declined forms; without them it is whether the key opens a phrase."""
+        if not self._stemmed:
+            return key in self._by_first
+        found = self._opens.get(key)
+        if found is None:
+            if len(self._opens) >= OPENERS_CACHE_SIZE:
+                self._opens.clear()
+            found = self._opens[key] = key in self._by_first or bool(
+                self._stemmed and len(key) >= MIN_STEM and not self._stemmed.keys().isdisjoint(stems(key)))
+        return found
 
     def at(self, words: Sequence[Token], index: int, stop: int | None = None) -> int:
         """How many words the longest phrase starting at `index` covers (0: none), among the
         words before `stop` (default: all)."""
-        stop = len(words) if stop is None else min(stop, len(words))
-        if index >= stop:
+        size = len(words)
+        if stop is not None and stop < size:
+            size = stop
+        if index >= size:
             return 0
         key = words[index].key
+        if not self._stemmed:
+            if key not in self._by_first:
+                return 0
+        else:
+            opens = self._opens.get(key)
+            if not (self._may_open(key) if opens is None else opens):
+                return 0
         for phrase in self._by_first.get(key, ()):
-            end = index + len(phrase)
-            if end <= stop and all(words[i].key == word for i, word in zip(range(index, end), phrase, strict=True)):
-                return len(phrase)
+            length = len(phrase)
+            if length == 1:
+                return 1  # its one word is this word's key
+            end = index + length
+            if end <= size and all(words[i].key == word for i, word in zip(range(index, end), phrase, strict=True)):
+                return length
         if self._stemmed and len(key) >= MIN_STEM and not self._stemmed.keys().isdisjoint(stems(key)):
             return 1
         return 0
@@ -54,16 +85,35 @@ class Phrases:
     def ending_at(self, words: Sequence[Token], end: int) -> int:
         """How many words the longest phrase ending just before `end` covers (0: none)."""
         for length in range(min(end, 5), 0, -1):
-            if self.at(words[end - length : end], 0) == length:
+            if self.at(words, end - length, end) == length:
                 return length
         return 0
 
     def find(self, words: Sequence[Token], start: int = 0, stop: int | None = None) -> list[tuple[int, int]]:
         """(index, length) of every phrase in words[start:stop], left to right, not overlapping."""
         stop = len(words) if stop is None else stop
-        found = []
+        found: list[tuple[int, int]] = []
         index = start
+        opens = self._opens
+        # Past the last word no phrase starts; a word that opens no phrase (nor, declined, a
+        # one-word phrase) is passed over without asking `at`.
+        last = min(stop, len(words))
+        if 0 <= start < last:
+            if not self._stemmed:
+                if self._first_keys.isdisjoint([word.key for word in words[start:last]]):
+                    return found  # (without declined forms, only a phrase's first word opens it)
+            else:
+                known = [opens.get(word.key) for word in words[start:last]]
+                if True not in known and None not in known:
+                    return found  # every word is known to open no phrase
         while index < stop:
+            if index >= last:
+                break
+            key = words[index].key
+            may_open = opens.get(key) if self._stemmed else key in self._by_first
+            if not (self._may_open(key) if may_open is None else may_open):
+                index += 1
+                continue
             length = self.at(words, index, stop)
             if length:
                 found.append((index, length))
@@ -172,6 +222,8 @@ def segments(text: str, protected: Sequence[tuple[int, int]]) -> list[Segment]:
                 continue
         cuts.append((start, end, match.group(0).strip() or match.group(0)))
     found: list[Segment] = []
+    line_words = tokens(text)
+    starts = [word.start for word in line_words]
     position, before, depth = 0, "", 0  # depth: inside how many parentheses
     for start, end, separator in [*cuts, (len(text), len(text), "")]:
         piece = text[position:start]
@@ -180,8 +232,8 @@ def segments(text: str, protected: Sequence[tuple[int, int]]) -> list[Segment]:
             stripped = piece.strip()
             found.append(Segment(
                 start=offset, end=offset + len(stripped), text=stripped,
-                words=tuple(_shift(tokens(stripped), offset)), before=before, after=separator,
-                parenthesised=depth > 0,
+                words=_words_within(line_words, starts, offset, offset + len(stripped)), before=before,
+                after=separator, parenthesised=depth > 0,
             ))
         if separator in ("(", "["):
             depth += 1
@@ -192,5 +244,8 @@ def segments(text: str, protected: Sequence[tuple[int, int]]) -> list[Segment]:
     return found
 
 
-def _shift(words: list[Token], offset: int) -> list[Token]:
-    return [Token(w.text, w.key, w.start + offset, w.end + offset) for w in words]
+def _words_within(words: list[Token], starts: list[int], start: int, end: int) -> tuple[Token, ...]:
+    """The words of the line between `start` and `end`: a segment's words, as tokenising its text
+    would give them (separators and the whitespace stripped around a segment are never inside a
+    word, so no word of the line straddles a segment's edge)."""
+    return tuple(words[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)])

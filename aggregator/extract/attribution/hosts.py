@@ -30,6 +30,7 @@ _BARE_HOST_RE = re.compile(
     r"(?::\d{2,5})?(?P<path>/[^\s<>\"'()\[\]]*)?(?![\w\-])",
     re.IGNORECASE,
 )
+_DOT_BEFORE_LABEL_RE = re.compile(r"\.[^\W_]")
 # Top-level domains reserved for documentation and tests (RFC 2606, RFC 6761): hosts, not typos.
 _RESERVED_TLDS = frozenset({"example", "test", "localhost", "invalid", "local", "onion"})
 
@@ -44,6 +45,7 @@ class HostMention:
     end: int
 
 
+@lru_cache(maxsize=4096)
 def host_of_url(href: str, base: str | None = None) -> tuple[str, str] | None:
     """The lower-cased host and absolute URL of an http(s) link, or None for anything else."""
     href = href.strip()
@@ -63,6 +65,14 @@ def host_of_url(href: str, base: str | None = None) -> tuple[str, str] | None:
 
 def find_hosts(text: str) -> list[HostMention]:
     """Host names written in plain text ("blog.useo.net", "https://www.example.co.uk/a"), in order."""
+    return list(_find_hosts(text))
+
+
+# A line is searched for hosts by each of its readers (its mentions, its segments).
+@lru_cache(maxsize=2048)
+def _find_hosts(text: str) -> tuple[HostMention, ...]:
+    if not _DOT_BEFORE_LABEL_RE.search(text):
+        return ()  # a host has a dot before a label or its top-level domain
     found: list[HostMention] = []
     for match in _BARE_HOST_RE.finditer(text):
         tld = match.group("tld").lower()
@@ -72,7 +82,7 @@ def find_hosts(text: str) -> list[HostMention]:
         host = match.group("host").lower()
         url = match.group(0).rstrip(".,;:!?") if match.group("scheme") else None
         found.append(HostMention(host=host, url=url, start=match.start(), end=match.end()))
-    return found
+    return tuple(found)
 
 
 @lru_cache(maxsize=2048)

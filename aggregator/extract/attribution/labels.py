@@ -89,6 +89,8 @@ def label_table() -> tuple[dict[str, Label], re.Pattern[str]]:
     return labels, re.compile(pattern, re.IGNORECASE)
 
 
+# A line and its segments are asked for their label by several readers.
+@lru_cache(maxsize=4096)
 def match_label(text: str) -> LabelMatch | None:
     """The label opening `text`, if any, with what follows it."""
     labels, pattern = label_table()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from lxml import html as lxml_html
@@ -76,12 +77,22 @@ class Line:
     """The line is (in) a heading: h1-h6, the article's title or a section's."""
 
 
-def _class_words(element: lxml_html.HtmlElement) -> set[str]:
-    names = f"{element.get('class', '')} {element.get('id', '')}".lower()
+@lru_cache(maxsize=4096)
+def word_count(text: str) -> int:
+    """How many words (runs of non-space) a line has: asked of each line by every reader of the page."""
+    return len(text.split())
+
+
+@lru_cache(maxsize=4096)
+def _class_marks(class_: str, id_: str) -> tuple[bool, bool, bool]:
+    """Whether class and id words mark chrome, the article's own frame, the site's frame (a
+    site's pages repeat the same few class names)."""
+    names = f"{class_} {id_}".lower()
     words = set(_WORD_SPLIT_RE.split(names))
     words.update(names.split())
     words.discard("")
-    return words
+    chrome = bool(words & CHROME_WORDS) or any(word.startswith(CHROME_PREFIXES) for word in words)
+    return chrome, bool(words & ARTICLE_FRAME_WORDS), bool(words & SITE_FRAME_WORDS)
 
 
 def is_chrome(element: lxml_html.HtmlElement, tag: str, in_content: bool) -> bool:
@@ -94,12 +105,15 @@ def is_chrome(element: lxml_html.HtmlElement, tag: str, in_content: bool) -> boo
     role = attributes.get("role", "").lower()
     if role in CHROME_ROLES or (not in_content and role in SITE_FRAME_ROLES):
         return True
-    words = _class_words(element) if "class" in attributes or "id" in attributes else set()
-    if words & CHROME_WORDS or any(word.startswith(CHROME_PREFIXES) for word in words):
+    if "class" in attributes or "id" in attributes:
+        chrome, article_frame, site_frame = _class_marks(attributes.get("class", ""), attributes.get("id", ""))
+    else:
+        chrome = article_frame = site_frame = False
+    if chrome:
         return True
-    if in_content or words & ARTICLE_FRAME_WORDS:
+    if in_content or article_frame:
         return False
-    return tag in ("header", "footer") or bool(words & SITE_FRAME_WORDS)
+    return tag in ("header", "footer") or site_frame
 
 
 def _starts_content(element: lxml_html.HtmlElement, tag: str) -> bool:
@@ -131,7 +145,8 @@ class _LineCollector:
         for child in element:
             tag = child.tag
             if not isinstance(tag, str):  # comment or processing instruction
-                self.text(child.tail)
+                if child.tail:
+                    self._pieces.append(child.tail)
                 continue
             tag = tag.lower()
             block = tag in BLOCK_TAGS or tag == "br"
@@ -143,12 +158,15 @@ class _LineCollector:
                     self._links.append(Link(href=href, text=normalise_line(child.text_content())))
                 heading = tag in HEADING_TAGS
                 self._heading += heading
-                self.text(child.text)
-                self.walk(child, in_content or _starts_content(child, tag))
+                if child.text:
+                    self._pieces.append(child.text)
+                if len(child):  # (an element without children has nothing more to walk)
+                    self.walk(child, in_content or _starts_content(child, tag))
                 if block:
                     self.flush()
                 self._heading -= heading
-            self.text(child.tail)
+            if child.tail:
+                self._pieces.append(child.tail)
 
 
 def _merge_split_entities(lines: Iterable[Line]) -> list[Line]:

@@ -10,7 +10,7 @@ from aggregator.extract.attribution.credits import LineReader, is_long
 from aggregator.extract.attribution.hosts import host_of_url
 from aggregator.extract.attribution.known import KnownSources
 from aggregator.extract.attribution.known import known_sources as cached_known_sources
-from aggregator.extract.attribution.lines import Line, visible_lines
+from aggregator.extract.attribution.lines import Line, visible_lines, word_count
 from aggregator.extract.attribution.model import AUTHOR, EMPTY, HOST_PRIORITY, Attribution, Claim
 from aggregator.extract.attribution.structured import structured_claims
 from aggregator.extract.attribution.verify import credit_positions
@@ -132,9 +132,9 @@ def read_attribution(page: ParsedPage, known: KnownSources) -> Attribution:
     # A paragraph of article text that opens with a dateline ("PanARMENIAN.Net - Verified video
     # ...") makes a claim, but stays text: only short lines are credit lines.
     credit_lines = {line.text for start, end, _ in credits for line in lines[start:end]
-                    if len(line.text.split()) <= MAX_CREDIT_LINE_WORDS}
+                    if word_count(line.text) <= MAX_CREDIT_LINE_WORDS}
     credit_lines |= {claim.line for _, _, claim in credits
-                     if claim.line and len(claim.line.split()) <= MAX_CREDIT_LINE_WORDS}
+                     if claim.line and word_count(claim.line) <= MAX_CREDIT_LINE_WORDS}
     credit_lines |= _tail_credit_lines(lines, credits)
     return Attribution(
         claims=claims,

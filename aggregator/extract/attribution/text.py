@@ -12,7 +12,6 @@ from aggregator.extract.attribution.model import Attribution
 _SPLIT_ENTITY_RE = re.compile(r"&([#0-9A-Za-z]{0,10})[ \t]*(?:\r?\n[ \t\r]*)+([#0-9A-Za-z]{1,32};)")
 _ENTITY_RE = re.compile(r"^&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});$")
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_SPACE_RE = re.compile(r"\s+")
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 # A paragraph this long, repeated verbatim anywhere, is a pasting mistake; shorter repeats (a
 # refrain, "* * *", "Advertisement") are only dropped when they follow themselves.
@@ -38,8 +37,10 @@ def repair_split_entities(text: str) -> str:
 
 def normalise_line(text: str) -> str:
     """One line as credit lines are compared: NFC, invisible characters dropped, spaces collapsed."""
-    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFC", text))
-    return _SPACE_RE.sub(" ", text).strip()
+    if not text.isascii():  # ASCII is in NFC, and holds no invisible character
+        text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFC", text))
+    # Regular expressions and `str.split` know the same whitespace.
+    return " ".join(text.split())
 
 
 def strip_attribution(text: str, attribution: Attribution) -> str:
