@@ -9,8 +9,8 @@ A second index on article_id serves replacement and the ON DELETE CASCADE from a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from typing import cast
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, Table, bindparam, delete, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -52,6 +52,23 @@ def replace_fingerprints(session: Session, *, article_id: int, hashes: Iterable[
     rows = [{"hash": h, "article_id": article_id} for h in sorted(set(hashes))]
     if rows:
         connection.execute(_INSERT_ARTICLE_FINGERPRINTS, rows)
+
+
+def replace_fingerprints_of(session: Session, fingerprints: Mapping[int, Iterable[int]]) -> None:
+    """`replace_fingerprints` of several articles ({article id: hashes}): two statements in all."""
+    _replace(session, _DELETE_ARTICLE_FINGERPRINTS, _INSERT_ARTICLE_FINGERPRINTS, "article_id", fingerprints)
+
+
+def _replace(session: Session, delete_stmt: Any, insert_stmt: Any, owner: str,
+             hashes_of: Mapping[int, Iterable[int]]) -> None:
+    # Executemany of the cached one-owner statements: one round of SQLAlchemy for all owners.
+    if not hashes_of:
+        return
+    connection = session.connection()
+    connection.execute(delete_stmt, [{"owner": owner_id} for owner_id in hashes_of])
+    rows = [{"hash": h, owner: owner_id} for owner_id, hashes in hashes_of.items() for h in sorted(set(hashes))]
+    if rows:
+        connection.execute(insert_stmt, rows)
 
 
 # The query's hashes arrive as one array parameter, unpacked into rows by each engine's own
@@ -193,6 +210,11 @@ def republications_looking_up(
     else:
         params.update(shingles=shingles, keys=exact)
     return [int(rid) for (rid,) in session.execute(_LOOKING_UP[dialect], params)]
+
+
+def replace_republication_fingerprints_of(session: Session, fingerprints: Mapping[int, Iterable[int]]) -> None:
+    """`replace_republication_fingerprints` of several republications ({id: hashes}): two statements in all."""
+    _replace(session, _DELETE_LOOKUPS, _INSERT_LOOKUPS, "republication_id", fingerprints)
 
 
 def lookup_hashes(session: Session, republication_ids: Iterable[int]) -> dict[int, list[int]]:

@@ -6,17 +6,17 @@ Matching reads what it needs here in batches and writes its decisions back in on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from storage.articles import Article, Republication, UrlAlias
 from storage.base import utcnow
 from storage.sources import Source
-from storage.upsert import upsert
+from storage.upsert import upsert, upsert_statement
 
 _CHUNK = 500
 
@@ -59,6 +59,36 @@ def upsert_republication(
     }
     update_cols = [c for c in values if c != "first_seen"]
     return int(upsert(session, Republication.__table__, values, conflict=["url"], update=update_cols))  # type: ignore[arg-type]
+
+
+_REPUBLICATIONS_AT = select(Republication.url, Republication.id).where(
+    Republication.url.in_(bindparam("urls", expanding=True))
+)
+
+
+def upsert_republications(session: Session, republications: Sequence[Mapping[str, Any]]) -> list[int]:
+    """`upsert_republication` of several pages (each a mapping of its keyword arguments), in order,
+    as one statement; their ids.
+
+    The rows are executed in turn (executemany, not one multi-row VALUES), so an address twice in
+    the list ends as the second left it, as two calls would do.
+    """
+    if not republications:
+        return []
+    now = utcnow()
+    rows = [{**{c: None for c in _OPTIONAL}, **values, "first_seen": now, "matched_at": None}
+            for values in republications]
+    connection = session.connection()
+    columns = tuple(sorted(rows[0]))
+    update_cols = tuple(c for c in columns if c not in ("first_seen", "url"))
+    connection.execute(upsert_statement(connection.dialect.name, _TABLE, columns, ("url",), update_cols, None), rows)
+    urls = sorted({row["url"] for row in rows})
+    ids = {url: rid for url, rid in connection.execute(_REPUBLICATIONS_AT, {"urls": urls})}
+    return [int(ids[row["url"]]) for row in rows]
+
+
+_TABLE = cast(Table, Republication.__table__)
+_OPTIONAL = ("credit_evidence",)
 
 
 def republication_ids_to_match(session: Session, *, after_id: int = 0, limit: int | None = None) -> list[int]:

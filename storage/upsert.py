@@ -14,7 +14,7 @@ _INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.in
 
 
 @lru_cache(maxsize=256)
-def _statement(
+def upsert_statement(
     dialect: str, table: Table, columns: tuple[str, ...], conflict: tuple[str, ...], update: tuple[str, ...],
     returning: str | None,
 ) -> Any:
@@ -51,7 +51,7 @@ def upsert(
     `returning` column of the inserted or existing row.
     """
     update_cols = tuple(c for c in (update if update is not None else values) if c not in conflict)
-    stmt = _statement(session.get_bind().dialect.name, table, tuple(sorted(values)), tuple(conflict), update_cols,
+    stmt = upsert_statement(session.get_bind().dialect.name, table, tuple(sorted(values)), tuple(conflict), update_cols,
                       returning)
     if returning is None:
         session.execute(stmt, dict(values))

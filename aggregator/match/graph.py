@@ -27,7 +27,12 @@ from aggregator.textutil import split_paragraphs
 from aggregator.urls import url_match_key
 from storage.articles import Republication
 from storage.base import utcnow
-from storage.boilerplate import pages_sharing_paragraphs, paragraph_page_counts
+from storage.boilerplate import (
+    change_site_paragraphs,
+    pages_sharing_paragraphs,
+    paragraph_page_counts,
+    recorded_paragraphs,
+)
 from storage.fingerprints import find_candidates, lookup_hashes, republications_looking_up
 from storage.republications import (
     article_for_url,
@@ -231,6 +236,55 @@ def requeue_after_site_paragraphs_changed(
     if crossed:
         pages = pages_sharing_paragraphs(session, source_id=source_id, keys=sorted(crossed))
         requeue_for_matching(session, pages - {republication_id})
+
+
+def store_site_paragraphs(session: Session, pages: Sequence[tuple[int, int, Sequence[int]]]) -> None:
+    """For each (republication id, source id, paragraph keys) in turn: make the keys the page's
+    recorded paragraphs (`storage.boilerplate.replace_site_paragraphs`) and send back to matching
+    the site's pages whose boilerplate that changed (`requeue_after_site_paragraphs_changed`).
+
+    Equivalent to those two calls page after page, in a handful of statements for the lot: the
+    page counts each call would read are those read before the first, updated page after page;
+    and the pages sharing a crossing paragraph are looked up once all are stored, which adds only
+    pages of this list (they wait for matching already: they were just stored).
+    """
+    if not pages:
+        return
+    recorded = recorded_paragraphs(session, (rid for rid, _, _ in pages))
+    before = {(rid, key, source) for rid, keys in recorded.items() for key, source in keys.items()}
+    changes = []  # (source id, keys added, keys removed with the source they were recorded under)
+    for republication_id, source_id, keys in pages:
+        current = recorded[republication_id]
+        wanted = set(keys)
+        added = wanted - current.keys()
+        removed = {key: current.pop(key) for key in sorted(set(current) - wanted)}
+        current.update(dict.fromkeys(added, source_id))
+        changes.append((source_id, added, removed))
+    after = {(rid, key, source) for rid, keys in recorded.items() for key, source in keys.items()}
+    change_site_paragraphs(session, removed=sorted((rid, key) for rid, key, _ in before - after),
+                           added=sorted((source, key, rid) for rid, key, source in after - before))
+
+    touched = {key for _, added, removed in changes for key in (*added, *removed)}
+    sources = {source_id for source_id, _, _ in changes} | {s for _, _, removed in changes for s in removed.values()}
+    # The counts as they were before this batch, then as each page's call would have read them.
+    counts = {(source_id, key): n for source_id in sorted(sources)
+              for key, n in paragraph_page_counts(session, source_id=source_id, keys=sorted(touched)).items()}
+    crossed: dict[int, set[int]] = {}
+    for source_id, added, removed in changes:
+        for key, recorded_source in removed.items():
+            counts[recorded_source, key] = counts.get((recorded_source, key), 0) - 1
+        for key in added:
+            counts[source_id, key] = counts.get((source_id, key), 0) + 1
+        crossed.setdefault(source_id, set()).update(
+            {key for key in added if counts.get((source_id, key), 0) == MIN_PAGES_FOR_BOILERPLATE}
+            | {key for key in removed if counts.get((source_id, key), 0) == MIN_PAGES_FOR_BOILERPLATE - 1}
+        )
+    stored = {rid for rid, _, _ in pages}
+    requeue: set[int] = set()
+    for source_id, crossing in crossed.items():
+        if crossing:
+            requeue |= pages_sharing_paragraphs(session, source_id=source_id, keys=sorted(crossing)) - stored
+    requeue_for_matching(session, requeue)
 
 
 def requeue_after_original_changed(
