@@ -260,15 +260,15 @@ def store_site_paragraphs(session: Session, pages: Sequence[tuple[int, int, Sequ
         removed = {key: current.pop(key) for key in sorted(set(current) - wanted)}
         current.update(dict.fromkeys(added, source_id))
         changes.append((source_id, added, removed))
-    after = {(rid, key, source) for rid, keys in recorded.items() for key, source in keys.items()}
-    change_site_paragraphs(session, removed=sorted((rid, key) for rid, key, _ in before - after),
-                           added=sorted((source, key, rid) for rid, key, source in after - before))
 
     touched = {key for _, added, removed in changes for key in (*added, *removed)}
     sources = {source_id for source_id, _, _ in changes} | {s for _, _, removed in changes for s in removed.values()}
     # The counts as they were before this batch, then as each page's call would have read them.
     counts = {(source_id, key): n for source_id in sorted(sources)
               for key, n in paragraph_page_counts(session, source_id=source_id, keys=sorted(touched)).items()}
+    after = {(rid, key, source) for rid, keys in recorded.items() for key, source in keys.items()}
+    change_site_paragraphs(session, removed=sorted((rid, key) for rid, key, _ in before - after),
+                           added=sorted((source, key, rid) for rid, key, source in after - before))
     crossed: dict[int, set[int]] = {}
     for source_id, added, removed in changes:
         for key, recorded_source in removed.items():
