@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Row, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from storage.articles import Article, Republication, UrlAlias
@@ -115,6 +115,30 @@ def get_republications(session: Session, ids: Iterable[int]) -> list[Republicati
     return found
 
 
+_COPIES = select(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True))).order_by(_TABLE.c.id)
+_COPIES_OF = select(_TABLE).where(_TABLE.c.article_id.in_(bindparam("ids", expanding=True)))
+
+
+def republication_rows(session: Session, ids: Iterable[int]) -> list[Row[Any]]:
+    """`get_republications` as plain rows (every column, by name): what matching reads of the copies
+    it decides on, without building ORM objects."""
+    return _rows(session, _COPIES, ids)
+
+
+def republication_rows_of(session: Session, article_ids: Iterable[int]) -> list[Row[Any]]:
+    """`republications_of` as plain rows (every column, by name), by URL."""
+    return sorted(_rows(session, _COPIES_OF, article_ids), key=lambda r: r.url)
+
+
+def _rows(session: Session, stmt: Any, ids: Iterable[int]) -> list[Row[Any]]:
+    wanted = sorted(set(ids))
+    connection = session.connection()
+    found: list[Row[Any]] = []
+    for start in range(0, len(wanted), _CHUNK):
+        found += connection.execute(stmt, {"ids": wanted[start : start + _CHUNK]})
+    return found
+
+
 def republications_of(session: Session, article_ids: Iterable[int]) -> list[Republication]:
     """Every republication attached to these articles, by URL."""
     wanted = sorted(set(article_ids))
@@ -158,6 +182,41 @@ def article_for_url(session: Session, *, url: str, url_key: str) -> int | None:
             select(UrlAlias.article_id).where(UrlAlias.url_key == url_key).order_by(UrlAlias.id).limit(1)
         )
     return found
+
+
+_ARTICLE_IDS_AT = {
+    "url": select(Article.url, Article.id).where(Article.url.in_(bindparam("values", expanding=True))),
+    "alias": select(UrlAlias.url, UrlAlias.article_id).where(UrlAlias.url.in_(bindparam("values", expanding=True))),
+    "url_key": select(Article.url_key, Article.id).where(Article.url_key.in_(bindparam("values", expanding=True)))
+    .order_by(Article.id.desc()),
+    "alias_key": select(UrlAlias.url_key, UrlAlias.article_id)
+    .where(UrlAlias.url_key.in_(bindparam("values", expanding=True))).order_by(UrlAlias.id.desc()),
+}
+
+
+def articles_at(session: Session, addresses: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """`article_for_url` of several (url, url_key), in four queries for all: the article found at
+    each url that has one."""
+    wanted = sorted(set(addresses))
+    if not wanted:
+        return {}
+    connection = session.connection()
+    found: dict[str, dict[str, int]] = {}
+    for name, values in (("url", {url for url, _ in wanted}), ("alias", {url for url, _ in wanted}),
+                         ("url_key", {key for _, key in wanted}), ("alias_key", {key for _, key in wanted})):
+        ordered = sorted(values)
+        # Rows come last-wins in reverse order: the first by id (as `article_for_url` picks) stays.
+        found[name] = {}
+        for start in range(0, len(ordered), _CHUNK):
+            rows = connection.execute(_ARTICLE_IDS_AT[name], {"values": ordered[start : start + _CHUNK]})
+            found[name].update((value, article_id) for value, article_id in rows)
+    out: dict[str, int] = {}
+    for url, key in wanted:
+        for name, value in (("url", url), ("alias", url), ("url_key", key), ("alias_key", key)):
+            if value in found[name]:
+                out[url] = found[name][value]
+                break
+    return out
 
 
 def article_texts(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:

@@ -22,16 +22,19 @@ arrived in.
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from aggregator.extract.attribution import strip_attribution
 from aggregator.extract.attribution.model import EMPTY as NO_CLAIMS
-from aggregator.extract.attribution.verify import Origin, prepare_origin
+from aggregator.extract.attribution.verify import Origin, PreparedOrigin, prepare_origin
 from aggregator.match.boilerplate import MIN_PAGES_FOR_BOILERPLATE, paragraph_keys, without_boilerplate
-from aggregator.match.crediting import check_credits, final_claim
+from aggregator.match.crediting import CheckedCredits, check_credits, final_claim
 from aggregator.match.keys import off_site_urls
 from aggregator.match.similarity import Comparison, compare, is_match
 from aggregator.match.verdicts import CopyFacts, Verdict, verdicts_for_article
@@ -193,6 +196,38 @@ def clean_text(
     return strip_attribution(join_paragraphs(kept), replace(NO_CLAIMS, credit_lines=frozenset(copy.credit_lines)))
 
 
+# An original and its copies are judged again in each batch that concerns them (a new copy, a
+# changed one): what verification derives from them is kept for the next batches. Both are pure
+# functions of their arguments; the caches are bounded (an original's preparation holds its text).
+_PREPARED_ORIGINS = 256
+_CHECKED_CREDITS = 4096
+
+
+@lru_cache(maxsize=_PREPARED_ORIGINS)
+def _prepared(origin: Origin) -> PreparedOrigin:
+    return prepare_origin(origin)
+
+
+_checked: OrderedDict[tuple[Any, ...], CheckedCredits] = OrderedDict()
+
+
+def _checked_credits(copy: CopyRecord, origin: PreparedOrigin) -> CheckedCredits:
+    """`check_credits` of a copy against a prepared original, remembered by value."""
+    resolved = (copy.claimed_host, copy.claimed_url, copy.claimed_author)
+    key = (copy.url, copy.site, copy.published, resolved, origin.origin,
+           json.dumps([copy.claims, copy.positions], sort_keys=True, default=str))
+    found = _checked.get(key)
+    if found is not None:
+        _checked.move_to_end(key)
+        return found
+    found = check_credits(url=copy.url, site=copy.site, published=copy.published, claims=copy.claims,
+                          positions=copy.positions, origin=origin, resolved=resolved)
+    _checked[key] = found
+    if len(_checked) > _CHECKED_CREDITS:
+        _checked.popitem(last=False)
+    return found
+
+
 def decide(batch: MatchBatch) -> Outcome:
     """Decide matches, verdicts and clean texts for a batch; return the rows to write.
 
@@ -221,13 +256,8 @@ def decide(batch: MatchBatch) -> Outcome:
         original = batch.originals.get(article_id)
         if original is None:
             continue
-        origin = prepare_origin(original.origin)  # once for all its copies
-        checked = {
-            c.id: check_credits(url=c.url, site=c.site, published=c.published, claims=c.claims,
-                                positions=c.positions, origin=origin,
-                                resolved=(c.claimed_host, c.claimed_url, c.claimed_author))
-            for c in copies.values()
-        }
+        origin = _prepared(original.origin)  # once for all its copies
+        checked = {c.id: _checked_credits(c, origin) for c in copies.values()}
         by_url = verdicts_for_article(original.site, [checked[c.id].facts for c in copies.values()])
         for c in copies.values():
             verdicts[c.id] = by_url[c.url]

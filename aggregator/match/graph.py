@@ -12,9 +12,11 @@ processing calls it when it stores a new original, or an original whose text cha
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from aggregator.extract.attribution.verify import origin_names
@@ -35,13 +37,13 @@ from storage.boilerplate import (
 )
 from storage.fingerprints import find_candidates, lookup_hashes, republications_looking_up
 from storage.republications import (
-    article_for_url,
     article_texts,
+    articles_at,
     articles_with_text_hashes,
-    get_republications,
     republication_ids_of,
     republication_ids_to_match,
-    republications_of,
+    republication_rows,
+    republication_rows_of,
     requeue_for_matching,
     write_decisions,
 )
@@ -60,8 +62,9 @@ class GraphStats:
     articles_judged: int = 0
 
 
-def copy_record(republication: Republication) -> CopyRecord:
-    """The plain facts matching uses about a stored republication.
+def copy_record(republication: Republication | Row[Any]) -> CopyRecord:
+    """The plain facts matching uses about a stored republication (an ORM object, or a row of
+    every column).
 
     Its own claim is the one processing resolved from its page (kept in `credit_evidence`); the
     claimed_* columns hold what matching last made of it.
@@ -95,18 +98,20 @@ def copy_record(republication: Republication) -> CopyRecord:
 
 
 def candidates_for(
-    session: Session, copy: CopyRecord, *, lookups: Sequence[int], same_text: Sequence[int]
+    session: Session, copy: CopyRecord, *, lookups: Sequence[int], same_text: Sequence[int],
+    at_addresses: Mapping[str, int] | None = None,
 ) -> tuple[list[int], frozenset[int]]:
     """The articles a copy may republish, in a stable order, and those its claims point to.
 
     Three sources: the addresses its claims give (an article's URL or alias, spelled any usual
     way), the articles with exactly its text (`same_text`), and the fingerprint index (the
-    MAX_INDEX_CANDIDATES articles sharing most of its rare `lookups`).
+    MAX_INDEX_CANDIDATES articles sharing most of its rare `lookups`). `at_addresses` is the
+    article at each claimed address (`claimed_addresses`), when read already.
     """
-    by_claim = {
-        article_id for url in claimed_urls(copy)
-        if (article_id := article_for_url(session, url=url, url_key=url_match_key(url))) is not None
-    }
+    urls = claimed_urls(copy)
+    if at_addresses is None:
+        at_addresses = articles_at(session, claimed_addresses([copy]))
+    by_claim = {at_addresses[url] for url in urls if url in at_addresses}
     found = [*sorted(by_claim), *same_text]
     found += [aid for aid, _shared in find_candidates(session, hashes=lookups, limit=MAX_INDEX_CANDIDATES)]
     return list(dict.fromkeys(found)), frozenset(by_claim)
@@ -135,17 +140,24 @@ def load_originals(session: Session, ids: Iterable[int]) -> dict[int, Original]:
     }
 
 
+def claimed_addresses(copies: Iterable[CopyRecord]) -> set[tuple[str, str]]:
+    """The addresses the copies' claims give, with their match keys (for `articles_at`)."""
+    return {(url, url_match_key(url)) for copy in copies for url in claimed_urls(copy)}
+
+
 def load_batch(session: Session, pending_ids: Sequence[int]) -> MatchBatch:
     """Read everything needed to decide on these republications, in one pass."""
-    pending = [copy_record(r) for r in get_republications(session, pending_ids)]
+    pending = [copy_record(r) for r in republication_rows(session, pending_ids)]
     pending_set = {c.id for c in pending}
     lookups = lookup_hashes(session, pending_set)
     exact = articles_with_text_hashes(session, (c.text_hash for c in pending if c.text_hash))
+    at_addresses = articles_at(session, claimed_addresses(pending))
     candidates: dict[int, list[int]] = {}
     named: dict[int, frozenset[int]] = {}
     for copy in pending:
         candidates[copy.id], named[copy.id] = candidates_for(
-            session, copy, lookups=lookups.get(copy.id, []), same_text=exact.get(copy.text_hash or "", [])
+            session, copy, lookups=lookups.get(copy.id, []), same_text=exact.get(copy.text_hash or "", []),
+            at_addresses=at_addresses,
         )
 
     # How many pages of its site carry each of a pending page's paragraphs (its boilerplate).
@@ -160,7 +172,7 @@ def load_batch(session: Session, pending_ids: Sequence[int]) -> MatchBatch:
 
     concerned = {aid for ids in candidates.values() for aid in ids}
     concerned |= {c.article_id for c in pending if c.article_id is not None}
-    others = [copy_record(r) for r in republications_of(session, concerned) if r.id not in pending_set]
+    others = [copy_record(r) for r in republication_rows_of(session, concerned) if r.id not in pending_set]
     originals = load_originals(session, concerned)
     return MatchBatch(pending=pending, candidates=candidates, named=named, originals=originals,
                       others=others, paragraph_counts=counts)
