@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, Table, bindparam, delete, insert, select, text
@@ -56,19 +57,39 @@ def replace_fingerprints(session: Session, *, article_id: int, hashes: Iterable[
 
 def replace_fingerprints_of(session: Session, fingerprints: Mapping[int, Iterable[int]]) -> None:
     """`replace_fingerprints` of several articles ({article id: hashes}): two statements in all."""
-    _replace(session, _DELETE_ARTICLE_FINGERPRINTS, _INSERT_ARTICLE_FINGERPRINTS, "article_id", fingerprints)
+    _replace(session, _ARTICLE_FINGERPRINTS, "article_id", fingerprints)
 
 
-def _replace(session: Session, delete_stmt: Any, insert_stmt: Any, owner: str,
-             hashes_of: Mapping[int, Iterable[int]]) -> None:
-    # Executemany of the cached one-owner statements: one round of SQLAlchemy for all owners.
+def _replace(session: Session, table: Table, owner: str, hashes_of: Mapping[int, Iterable[int]]) -> None:
+    # Only the difference is written: a page stored again with the same text (a reprocess, an
+    # unchanged re-fetch) keeps its rows, and reading them costs less than rewriting them.
     if not hashes_of:
         return
     connection = session.connection()
-    connection.execute(delete_stmt, [{"owner": owner_id} for owner_id in hashes_of])
-    rows = [{"hash": h, owner: owner_id} for owner_id, hashes in hashes_of.items() for h in sorted(set(hashes))]
-    if rows:
-        connection.execute(insert_stmt, rows)
+    statements = _statements(table, owner)
+    wanted = {owner_id: set(hashes) for owner_id, hashes in hashes_of.items()}
+    owners = sorted(wanted)
+    stored: dict[int, set[int]] = {owner_id: set() for owner_id in owners}
+    for start in range(0, len(owners), 500):
+        for owner_id, value in connection.execute(statements[0], {"owners": owners[start : start + 500]}):
+            stored[owner_id].add(value)
+    removed = [{"owner": oid, "hash": h} for oid in owners for h in sorted(stored[oid] - wanted[oid])]
+    added = [{owner: oid, "hash": h} for oid in owners for h in sorted(wanted[oid] - stored[oid])]
+    if removed:
+        connection.execute(statements[1], removed)
+    if added:
+        connection.execute(statements[2], added)
+
+
+@lru_cache(maxsize=4)
+def _statements(table: Table, owner: str) -> tuple[Any, Any, Any]:
+    """Reading an owner's hashes, deleting one of them, inserting: built once per table."""
+    column = table.c[owner]
+    return (
+        select(column, table.c.hash).where(column.in_(bindparam("owners", expanding=True))),
+        delete(table).where(column == bindparam("owner"), table.c.hash == bindparam("hash")),
+        insert(table),
+    )
 
 
 # The query's hashes arrive as one array parameter, unpacked into rows by each engine's own
@@ -214,7 +235,7 @@ def republications_looking_up(
 
 def replace_republication_fingerprints_of(session: Session, fingerprints: Mapping[int, Iterable[int]]) -> None:
     """`replace_republication_fingerprints` of several republications ({id: hashes}): two statements in all."""
-    _replace(session, _DELETE_LOOKUPS, _INSERT_LOOKUPS, "republication_id", fingerprints)
+    _replace(session, _LOOKUPS, "republication_id", fingerprints)
 
 
 def lookup_hashes(session: Session, republication_ids: Iterable[int]) -> dict[int, list[int]]:
