@@ -86,18 +86,22 @@ def change_site_paragraphs(
                                               for source_id, key, owner in added])
 
 
+_PAGE_COUNTS = (
+    select(_SITE_PARAGRAPHS.c.paragraph_key, func.count())
+    .where(_SITE_PARAGRAPHS.c.source_id == bindparam("source_id"),
+           _SITE_PARAGRAPHS.c.paragraph_key.in_(bindparam("keys", expanding=True)))
+    .group_by(_SITE_PARAGRAPHS.c.paragraph_key)
+)
+
+
 def paragraph_page_counts(session: Session, *, source_id: int, keys: Sequence[int]) -> dict[int, int]:
     """How many pages of the site contain each of `keys` (keys no page has are left out)."""
     found: dict[int, int] = {}
     distinct = sorted(set(keys))
+    connection = session.connection()
     for start in range(0, len(distinct), _CHUNK):
-        stmt = (
-            select(SiteParagraph.paragraph_key, func.count())
-            .where(SiteParagraph.source_id == source_id,
-                   SiteParagraph.paragraph_key.in_(distinct[start : start + _CHUNK]))
-            .group_by(SiteParagraph.paragraph_key)
-        )
-        found.update({key: count for key, count in session.execute(stmt)})
+        rows = connection.execute(_PAGE_COUNTS, {"source_id": source_id, "keys": distinct[start : start + _CHUNK]})
+        found.update({key: count for key, count in rows})
     return found
 
 

@@ -97,12 +97,15 @@ def republication_ids_to_match(session: Session, *, after_id: int = 0, limit: in
 
     A provisional republication (no original yet) does not wait: the arrival of its original
     sends it back (see `aggregator.match.graph.requeue_after_original_changed`)."""
-    stmt = select(Republication.id).where(
-        Republication.matched_at.is_(None), Republication.id > after_id
-    ).order_by(Republication.id)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(session.scalars(stmt))
+    if limit is None:
+        return list(session.connection().scalars(_TO_MATCH, {"after_id": after_id}))
+    return list(session.connection().scalars(_TO_MATCH_LIMITED, {"after_id": after_id, "limit": limit}))
+
+
+_TO_MATCH = select(_TABLE.c.id).where(_TABLE.c.matched_at.is_(None), _TABLE.c.id > bindparam("after_id")).order_by(
+    _TABLE.c.id
+)
+_TO_MATCH_LIMITED = _TO_MATCH.limit(bindparam("limit"))
 
 
 def get_republications(session: Session, ids: Iterable[int]) -> list[Republication]:
