@@ -191,8 +191,11 @@ def clean_text(
     credit lines."""
     paragraphs = split_paragraphs(copy.match_text)
     recurring = {key for key, pages in paragraph_counts.items() if pages >= MIN_PAGES_FOR_BOILERPLATE}
-    original_keys = set(paragraph_keys(split_paragraphs(original.text))) if original else set()
-    kept = without_boilerplate(paragraphs, recurring, original_keys)
+    if recurring:
+        original_keys = set(paragraph_keys(split_paragraphs(original.text))) if original else set()
+        kept = without_boilerplate(paragraphs, recurring, original_keys)
+    else:  # nothing recurs on the site: every paragraph is kept, whatever the original has
+        kept = list(paragraphs)
     return strip_attribution(join_paragraphs(kept), replace(NO_CLAIMS, credit_lines=frozenset(copy.credit_lines)))
 
 
