@@ -166,14 +166,12 @@ def evaluate(
     copy: CopyRecord, candidate_ids: Iterable[int], named: frozenset[int], originals: Mapping[int, Original]
 ) -> MatchDecision:
     """Compare a republication with each candidate article; pick the best that matches."""
-    copy_paragraphs = split_paragraphs(copy.match_text)
     candidates = []
     for article_id in candidate_ids:
         original = originals.get(article_id)
         if original is None:
             continue
-        comparison = compare(copy_paragraphs, split_paragraphs(original.text), copy_title=copy.title,
-                             original_title=original.title)
+        comparison = _compared(copy.match_text, copy.title, original.text, original.title)
         by_claim = article_id in named or same_site(copy.claimed_host, original.site)
         candidates.append(Candidate(article_id, original.site, original.title, comparison, by_claim,
                                     is_match(comparison, strong_evidence=by_claim)))
@@ -181,6 +179,14 @@ def evaluate(
     best = min(passing, key=lambda c: (-c.comparison.containment, -c.comparison.coverage, c.article_id),
                default=None)
     return MatchDecision(copy.id, best.article_id if best else None, tuple(candidates))
+
+
+@lru_cache(maxsize=1024)
+def _compared(copy_text: str, copy_title: str | None, original_text: str, original_title: str | None) -> Comparison:
+    # A copy waits for matching again each time an original it may copy arrives or changes, and
+    # is compared again with the candidates it had: the comparison of two texts is kept (pure).
+    return compare(split_paragraphs(copy_text), split_paragraphs(original_text), copy_title=copy_title,
+                   original_title=original_title)
 
 
 def clean_text(
