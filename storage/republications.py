@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, select, update
@@ -278,18 +279,29 @@ def write_decisions(session: Session, rows: Sequence[dict[str, Any]]) -> None:
                 select(Republication.id).where(Republication.id.in_(ids[start : start + _CHUNK]))
                 .order_by(Republication.id).with_for_update()
             )
-    # An ORM bulk UPDATE by primary key: one executemany per distinct set of columns.
+    # An UPDATE by primary key: one executemany per distinct set of columns.
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in sorted(rows, key=lambda r: r["id"]):
         by_columns.setdefault(tuple(sorted(row)), []).append(row)
-    for group in by_columns.values():
-        session.execute(update(Republication), group)
+    connection = session.connection()
+    for columns, group in by_columns.items():
+        connection.execute(_update_by_id(columns), [{f"b_{c}": v for c, v in row.items()} for row in group])
+
+
+@lru_cache(maxsize=16)
+def _update_by_id(columns: tuple[str, ...]) -> Any:
+    """UPDATE of these columns (and `id`) of one republication by id, built once per set of columns."""
+    return update(_TABLE).where(_TABLE.c.id == bindparam("b_id")).values(
+        {c: bindparam(f"b_{c}") for c in columns if c != "id"}
+    )
 
 
 def requeue_for_matching(session: Session, ids: Iterable[int]) -> None:
     """Send these republications back to matching (their candidates changed)."""
     wanted = sorted(set(ids))
+    connection = session.connection()
     for start in range(0, len(wanted), _CHUNK):
-        session.execute(
-            update(Republication).where(Republication.id.in_(wanted[start : start + _CHUNK])).values(matched_at=None)
-        )
+        connection.execute(_REQUEUE, {"ids": wanted[start : start + _CHUNK]})
+
+
+_REQUEUE = update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True))).values(matched_at=None)
