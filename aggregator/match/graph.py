@@ -261,8 +261,8 @@ def store_site_paragraphs(session: Session, pages: Sequence[tuple[int, int, Sequ
 
     Equivalent to those two calls page after page, in a handful of statements for the lot: the
     page counts each call would read are those read before the first, updated page after page;
-    and the pages sharing a crossing paragraph are looked up once all are stored, which adds only
-    pages of this list (they wait for matching already: they were just stored).
+    and the pages sharing a crossing paragraph are looked up once all are stored. The pages of the
+    list are not sent back: the caller has just stored them, and they wait for matching already.
     """
     if not pages:
         return
