@@ -209,7 +209,7 @@ def clean_text(
 # changed one): what verification derives from them is kept for the next batches. Both are pure
 # functions of their arguments; the caches are bounded (an original's preparation holds its text).
 _PREPARED_ORIGINS = 256
-_CHECKED_CREDITS = 4096
+_CHECKED_CREDITS = 1024
 
 
 @lru_cache(maxsize=_PREPARED_ORIGINS)
