@@ -242,11 +242,10 @@ def lookup_hashes(session: Session, republication_ids: Iterable[int]) -> dict[in
     """The fingerprints each of these republications looks up (sorted), by republication id."""
     wanted = sorted(set(republication_ids))
     found: dict[int, list[int]] = {rid: [] for rid in wanted}
+    connection = session.connection()
     for start in range(0, len(wanted), 500):
-        stmt = select(RepublicationFingerprint.republication_id, RepublicationFingerprint.hash).where(
-            RepublicationFingerprint.republication_id.in_(wanted[start : start + 500])
-        )
-        for republication_id, value in session.execute(stmt):
+        for republication_id, value in connection.execute(_statements(_LOOKUPS, "republication_id")[0],
+                                                          {"owners": wanted[start : start + 500]}):
             found[republication_id].append(value)
     for values in found.values():
         values.sort()

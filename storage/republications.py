@@ -163,13 +163,18 @@ def republication_ids_of(session: Session, article_ids: Iterable[int]) -> list[i
     return sorted(found)
 
 
+_WITH_TEXT_HASHES = select(Article.text_hash, Article.id).where(
+    Article.text_hash.in_(bindparam("hashes", expanding=True))
+).order_by(Article.id)
+
+
 def articles_with_text_hashes(session: Session, text_hashes: Iterable[str]) -> dict[str, list[int]]:
     """Articles whose normalised text is exactly one of these, by text hash (ids ascending)."""
     wanted = sorted({h for h in text_hashes if h})
     found: dict[str, list[int]] = {}
+    connection = session.connection()
     for start in range(0, len(wanted), _CHUNK):
-        stmt = select(Article.text_hash, Article.id).where(Article.text_hash.in_(wanted[start : start + _CHUNK]))
-        for text_hash, article_id in session.execute(stmt.order_by(Article.id)):
+        for text_hash, article_id in connection.execute(_WITH_TEXT_HASHES, {"hashes": wanted[start : start + _CHUNK]}):
             found.setdefault(text_hash, []).append(article_id)
     return found
 
@@ -223,22 +228,25 @@ def articles_at(session: Session, addresses: Iterable[tuple[str, str]]) -> dict[
     return out
 
 
+_ARTICLE_TEXTS = (
+    select(Article.id, Article.title, Article.text, Article.url, Article.author, Source.host, Source.name,
+           Source.aliases)
+    .join(Source, Source.id == Article.source_id)
+    .where(Article.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def article_texts(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """What matching compares and verifies of each article of `ids`: its title, text, url and
     author, and its source's host, name and aliases."""
     wanted = sorted(set(ids))
     found: dict[int, dict[str, Any]] = {}
+    connection = session.connection()
     for start in range(0, len(wanted), _CHUNK):
-        stmt = (
-            select(Article.id, Article.title, Article.text, Article.url, Article.author, Source.host, Source.name,
-                   Source.aliases)
-            .join(Source, Source.id == Article.source_id)
-            .where(Article.id.in_(wanted[start : start + _CHUNK]))
-        )
         found.update({
             row.id: {"title": row.title, "text": row.text, "url": row.url, "author": row.author, "host": row.host,
                      "name": row.name, "aliases": list(row.aliases or [])}
-            for row in session.execute(stmt)
+            for row in connection.execute(_ARTICLE_TEXTS, {"ids": wanted[start : start + _CHUNK]})
         })
     return found
 
