@@ -23,6 +23,7 @@ arrived in.
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -218,6 +219,7 @@ def _prepared(origin: Origin) -> PreparedOrigin:
 
 
 _checked: OrderedDict[tuple[Any, ...], CheckedCredits] = OrderedDict()
+_checked_lock = threading.Lock()  # the API may explain matches from several threads
 
 
 def _checked_credits(copy: CopyRecord, origin: PreparedOrigin) -> CheckedCredits:
@@ -225,15 +227,17 @@ def _checked_credits(copy: CopyRecord, origin: PreparedOrigin) -> CheckedCredits
     resolved = (copy.claimed_host, copy.claimed_url, copy.claimed_author)
     key = (copy.url, copy.site, copy.published, resolved, origin.origin,
            json.dumps([copy.claims, copy.positions], sort_keys=True, default=str))
-    found = _checked.get(key)
-    if found is not None:
-        _checked.move_to_end(key)
-        return found
+    with _checked_lock:
+        found = _checked.get(key)
+        if found is not None:
+            _checked.move_to_end(key)
+            return found
     found = check_credits(url=copy.url, site=copy.site, published=copy.published, claims=copy.claims,
                           positions=copy.positions, origin=origin, resolved=resolved)
-    _checked[key] = found
-    if len(_checked) > _CHECKED_CREDITS:
-        _checked.popitem(last=False)
+    with _checked_lock:
+        _checked[key] = found
+        if len(_checked) > _CHECKED_CREDITS:
+            _checked.popitem(last=False)
     return found
 
 
