@@ -36,20 +36,19 @@ from aggregator.match.fingerprints import article_fingerprints, lookup_fingerpri
 from aggregator.match.graph import (
     OriginalChange,
     requeue_after_originals_changed,
-    requeue_after_site_paragraphs_changed,
     resolve_pending,
+    store_site_paragraphs,
 )
 from aggregator.match.keys import copy_keys
 from aggregator.textutil import split_paragraphs
 from aggregator.urls import declared_canonical, host_of, normalise_url, same_site, try_normalise_url, url_match_key
-from storage.articles import add_alias, upsert_article
-from storage.boilerplate import replace_site_paragraphs
+from storage.articles import add_aliases, upsert_articles
 from storage.engine import session_scope
 from storage.feeds import FeedEntry, entries_for_urls
-from storage.fingerprints import replace_fingerprints, replace_republication_fingerprints
+from storage.fingerprints import replace_fingerprints_of, replace_republication_fingerprints_of
 from storage.locks import MatchingLock
 from storage.pages import PROCESSED, SKIPPED, Page, iter_pages, mark_pages, page_ids_to_process
-from storage.republications import upsert_republication
+from storage.republications import upsert_republications
 from storage.sources import PARTNER, Source
 from storage.sources import sources_by_host as load_sources_by_host
 
@@ -228,67 +227,89 @@ def claims_as_data(attribution: Attribution) -> list[dict[str, Any]]:
     ]
 
 
-def _store_republication(session: Session, page: Page, source: Source | None, processed: ProcessedPage) -> None:
+def _republication_values(page: Page, source: Source | None, processed: ProcessedPage) -> dict[str, Any]:
     # Republished copies never become canonical articles: matching attaches them, and writes
     # the clean text readers see. Matching reads the whole extracted text (the check tolerates
     # boilerplate around the copy).
     extracted, attribution = processed.reading.extracted, processed.reading.attribution
-    republication_id = upsert_republication(
-        session, page_id=page.id, source_id=source.id if source else None, url=processed.url,
-        url_key=processed.url_key, site=host_of(processed.url), title=extracted.title, author=extracted.author,
-        published=extracted.published, language=extracted.language, match_text=processed.text,
-        text_hash=processed.text_hash, claims=claims_as_data(attribution),
-        credit_lines=sorted(attribution.credit_lines), claimed_source_host=attribution.source_host,
-        claimed_source_url=attribution.source_url, claimed_author=attribution.author,
-        credit_evidence=credit_evidence(attribution),
+    return {
+        "page_id": page.id, "source_id": source.id if source else None, "url": processed.url,
+        "url_key": processed.url_key, "site": host_of(processed.url), "title": extracted.title,
+        "author": extracted.author, "published": extracted.published, "language": extracted.language,
+        "match_text": processed.text, "text_hash": processed.text_hash, "claims": claims_as_data(attribution),
+        "credit_lines": sorted(attribution.credit_lines), "claimed_source_host": attribution.source_host,
+        "claimed_source_url": attribution.source_url, "claimed_author": attribution.author,
+        "credit_evidence": credit_evidence(attribution),
+    }
+
+
+def _store_republications(session: Session, copies: Sequence[tuple[Page, Source | None, ProcessedPage]]) -> None:
+    """Store republishers' pages, in order: each as a republication waiting for matching, with
+    the fingerprints it looks up and, on a known site, its paragraphs (the site's boilerplate)."""
+    ids = upsert_republications(session, [_republication_values(page, source, processed)
+                                          for page, source, processed in copies])
+    replace_republication_fingerprints_of(
+        session, {rid: processed.fingerprints for rid, (_, _, processed) in zip(ids, copies, strict=True)}
     )
-    replace_republication_fingerprints(session, republication_id=republication_id, hashes=processed.fingerprints)
-    if source is not None:
-        added, removed = replace_site_paragraphs(session, republication_id=republication_id, source_id=source.id,
-                                                 keys=processed.paragraph_keys)
-        requeue_after_site_paragraphs_changed(session, source_id=source.id, republication_id=republication_id,
-                                              added=added, removed=removed)
+    store_site_paragraphs(session, [(rid, source.id, processed.paragraph_keys)
+                                    for rid, (_, source, processed) in zip(ids, copies, strict=True)
+                                    if source is not None])
 
 
-def _store_article(
-    session: Session, page: Page, source: Source, processed: ProcessedPage, changed: list[OriginalChange]
-) -> bool:
-    """Store a partner's page as its canonical article; returns whether the article is new.
+def _store_articles(
+    session: Session, originals: Sequence[tuple[Page, Source, ProcessedPage]], changed: list[OriginalChange]
+) -> int:
+    """Store partners' pages as their canonical articles, in order; returns how many are new.
 
     A new article, or one whose text changed, is added to `changed`: the copies it may concern
     go back to matching, once per batch (`requeue_after_originals_changed`)."""
-    extracted = processed.reading.extracted
-    article_id, created, text_changed = upsert_article(
-        session, url=processed.url, url_key=processed.url_key, source_id=source.id, page_id=page.id,
-        title=extracted.title, author=extracted.author, published=extracted.published, updated=extracted.updated,
-        language=extracted.language, text=processed.text, text_hash=processed.text_hash,
-    )
-    replace_fingerprints(session, article_id=article_id, hashes=processed.fingerprints)
-    for alias, alias_key in processed.aliases:
-        add_alias(session, url=alias, url_key=alias_key, article_id=article_id)
-    if text_changed:
-        changed.append(OriginalChange(article_id, tuple(processed.fingerprints), processed.text_hash,
-                                      (processed.url, *(alias for alias, _ in processed.aliases))))
-    return created
+    outcome = upsert_articles(session, [
+        {"url": processed.url, "url_key": processed.url_key, "source_id": source.id, "page_id": page.id,
+         "title": processed.reading.extracted.title, "author": processed.reading.extracted.author,
+         "published": processed.reading.extracted.published, "updated": processed.reading.extracted.updated,
+         "language": processed.reading.extracted.language, "text": processed.text, "text_hash": processed.text_hash}
+        for page, source, processed in originals
+    ])
+    stored = [(article_id, text_changed, processed)
+              for (article_id, _, text_changed), (_, _, processed) in zip(outcome, originals, strict=True)]
+    replace_fingerprints_of(session, {article_id: processed.fingerprints for article_id, _, processed in stored})
+    add_aliases(session, [(alias, alias_key, article_id) for article_id, _, processed in stored
+                          for alias, alias_key in processed.aliases])
+    for article_id, text_changed, processed in stored:
+        if text_changed:
+            changed.append(OriginalChange(article_id, tuple(processed.fingerprints), processed.text_hash,
+                                          (processed.url, *(alias for alias, _ in processed.aliases))))
+    return sum(created for _, created, _ in outcome)
 
 
 def _store(
-    session: Session, page: Page, source: Source | None, processed: ProcessedPage, stats: ProcessingStats,
+    session: Session, stored: Sequence[tuple[Page, Source | None, ProcessedPage]], stats: ProcessingStats,
     changed: list[OriginalChange],
-) -> tuple[str, str | None]:
-    """Store what was read from a page; its new processing state and error."""
-    extracted = processed.reading.extracted
-    if not extracted.is_article:
-        stats.skipped += 1
-        return SKIPPED, extracted.reason
-    if source is None or source.role != PARTNER:
-        _store_republication(session, page, source, processed)
-        stats.republisher_pages += 1
-    elif _store_article(session, page, source, processed, changed):
-        stats.articles_new += 1
-    else:
-        stats.articles_updated += 1
-    return PROCESSED, None
+) -> list[tuple[int, str, str | None]]:
+    """Store what was read from pages (a batch: a few statements for all); their new processing
+    states and errors, as (page id, state, error)."""
+    marks: list[tuple[int, str, str | None]] = []
+    originals: list[tuple[Page, Source, ProcessedPage]] = []
+    copies: list[tuple[Page, Source | None, ProcessedPage]] = []
+    for page, source, processed in stored:
+        extracted = processed.reading.extracted
+        if not extracted.is_article:
+            stats.skipped += 1
+            marks.append((page.id, SKIPPED, extracted.reason))
+            continue
+        if source is None or source.role != PARTNER:
+            copies.append((page, source, processed))
+            stats.republisher_pages += 1
+        else:
+            originals.append((page, source, processed))
+        marks.append((page.id, PROCESSED, None))
+    # Articles and republications touch different tables: storing each kind apart, in page
+    # order, leaves the database as storing the pages one by one would.
+    created = _store_articles(session, originals, changed)
+    stats.articles_new += created
+    stats.articles_updated += len(originals) - created
+    _store_republications(session, copies)
+    return marks
 
 
 @dataclass
@@ -360,19 +381,19 @@ class PageProcessor:
             result for future in batch.results or [] for result in future.result()
         ]
         marks: list[tuple[int, str, str | None]] = []
+        stored: list[tuple[Page, Source | None, ProcessedPage]] = []
         changed: list[OriginalChange] = []
+        for page_id, processed, error in results:
+            page = batch.pages[page_id]
+            self.stats.pages += 1
+            if processed is None:
+                marks.append((page_id, SKIPPED, error))
+                self.stats.skipped += 1
+                continue
+            stored.append((page, self.sources.get(page.source_id) if page.source_id is not None else None, processed))
         with self.lock.hold():
             with session_scope(self.database_url) as session:
-                for page_id, processed, error in results:
-                    page = batch.pages[page_id]
-                    self.stats.pages += 1
-                    if processed is None:
-                        marks.append((page_id, SKIPPED, error))
-                        self.stats.skipped += 1
-                        continue
-                    source = self.sources.get(page.source_id) if page.source_id is not None else None
-                    state, reason = _store(session, page, source, processed, self.stats, changed)
-                    marks.append((page_id, state, reason))
+                marks += _store(session, stored, self.stats, changed)
                 requeue_after_originals_changed(session, changed)
                 mark_pages(session, marks)
             self._match()

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text, bindparam, select
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Table, Text, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, UTCDateTime, utcnow
-from storage.upsert import upsert
+from storage.upsert import upsert, upsert_statement
 
 KINDS = ("full", "excerpt", "edited")
 ATTRIBUTIONS = ("correct", "missing", "wrong", "intermediary")
@@ -103,6 +104,11 @@ def public_article_id(url: str) -> str:
 
 
 _EXISTING_ARTICLE = select(Article.id, Article.text_hash).where(Article.url == bindparam("url"))
+_ARTICLES_AT = select(Article.url, Article.id, Article.text_hash).where(
+    Article.url.in_(bindparam("urls", expanding=True))
+)
+_ARTICLE_UPDATED = ("source_id", "page_id", "title", "author", "published", "updated", "language", "text", "text_hash",
+                    "updated_at")
 
 
 def upsert_article(
@@ -152,6 +158,38 @@ def upsert_article(
     return int(article_id), existing is None, existing is None or existing.text_hash != text_hash
 
 
+def upsert_articles(session: Session, articles: Sequence[Mapping[str, Any]]) -> list[tuple[int, bool, bool]]:
+    """`upsert_article` of several articles (each a mapping of its keyword arguments), in order, as
+    one statement: (id, created, text changed) of each.
+
+    The rows are executed in turn (executemany, not one multi-row VALUES), so an address twice in
+    the list is created by the first and refreshed by the second, as two calls would do.
+    """
+    if not articles:
+        return []
+    connection = session.connection()
+    urls = sorted({a["url"] for a in articles})
+    hashes = {row.url: row.text_hash for row in connection.execute(_ARTICLES_AT, {"urls": urls})}
+    now = utcnow()
+    rows, outcome = [], []
+    for article in articles:
+        url = article["url"]
+        before = hashes.get(url)
+        outcome.append((url, before is None, before is None or before != article["text_hash"]))
+        hashes[url] = article["text_hash"]
+        rows.append({**{c: article[c] for c in _ARTICLE_COLUMNS}, "public_id": public_article_id(url),
+                     "created_at": now, "updated_at": now})
+    table = cast(Table, Article.__table__)
+    connection.execute(upsert_statement(connection.dialect.name, table, tuple(sorted(rows[0])), ("url",),
+                                        _ARTICLE_UPDATED, None), rows)
+    ids = {row.url: row.id for row in connection.execute(_ARTICLES_AT, {"urls": urls})}
+    return [(int(ids[url]), created, changed) for url, created, changed in outcome]
+
+
+_ARTICLE_COLUMNS = ("url", "url_key", "source_id", "page_id", "title", "author", "published", "updated", "language",
+                    "text", "text_hash")
+
+
 def add_alias(session: Session, *, url: str, url_key: str, article_id: int) -> None:
     """Record `url` (lossy match key `url_key`) as another address of an article (idempotent)."""
     upsert(
@@ -161,6 +199,20 @@ def add_alias(session: Session, *, url: str, url_key: str, article_id: int) -> N
         conflict=["url"],
         update=["article_id"],
         returning=None,
+    )
+
+
+def add_aliases(session: Session, aliases: Sequence[tuple[str, str, int]]) -> None:
+    """`add_alias` of several (url, url_key, article_id), in order, as one statement (executemany)."""
+    if not aliases:
+        return
+    connection = session.connection()
+    now = utcnow()
+    connection.execute(
+        upsert_statement(connection.dialect.name, cast(Table, UrlAlias.__table__),
+                         ("article_id", "created_at", "url", "url_key"), ("url",), ("article_id",), None),
+        [{"url": url, "url_key": url_key, "article_id": article_id, "created_at": now}
+         for url, url_key, article_id in aliases],
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import cast
 
 from sqlalchemy import BigInteger, ForeignKey, Integer, Table, bindparam, delete, func, insert, select
@@ -56,18 +56,52 @@ def replace_site_paragraphs(
     return added, removed
 
 
+_RECORDED = select(_SITE_PARAGRAPHS.c.republication_id, _SITE_PARAGRAPHS.c.paragraph_key,
+                   _SITE_PARAGRAPHS.c.source_id).where(
+    _SITE_PARAGRAPHS.c.republication_id.in_(bindparam("owners", expanding=True))
+)
+
+
+def recorded_paragraphs(session: Session, republication_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+    """The paragraphs recorded for these republication pages: {republication id: {key: source id}}."""
+    wanted = sorted(set(republication_ids))
+    found: dict[int, dict[int, int]] = {rid: {} for rid in wanted}
+    connection = session.connection()
+    for start in range(0, len(wanted), _CHUNK):
+        for owner, key, source_id in connection.execute(_RECORDED, {"owners": wanted[start : start + _CHUNK]}):
+            found[owner][key] = source_id
+    return found
+
+
+def change_site_paragraphs(
+    session: Session, *, removed: Sequence[tuple[int, int]], added: Sequence[tuple[int, int, int]]
+) -> None:
+    """Forget the `removed` (republication id, key) records, then record the `added` (source id, key,
+    republication id) ones: one statement each."""
+    connection = session.connection()
+    if removed:
+        connection.execute(_DELETE_PAGE_KEY, [{"owner": owner, "key": key} for owner, key in removed])
+    if added:
+        connection.execute(_INSERT_PAGE_KEY, [{"source_id": source_id, "paragraph_key": key, "republication_id": owner}
+                                              for source_id, key, owner in added])
+
+
+_PAGE_COUNTS = (
+    select(_SITE_PARAGRAPHS.c.paragraph_key, func.count())
+    .where(_SITE_PARAGRAPHS.c.source_id == bindparam("source_id"),
+           _SITE_PARAGRAPHS.c.paragraph_key.in_(bindparam("keys", expanding=True)))
+    .group_by(_SITE_PARAGRAPHS.c.paragraph_key)
+)
+
+
 def paragraph_page_counts(session: Session, *, source_id: int, keys: Sequence[int]) -> dict[int, int]:
     """How many pages of the site contain each of `keys` (keys no page has are left out)."""
     found: dict[int, int] = {}
     distinct = sorted(set(keys))
+    connection = session.connection()
     for start in range(0, len(distinct), _CHUNK):
-        stmt = (
-            select(SiteParagraph.paragraph_key, func.count())
-            .where(SiteParagraph.source_id == source_id,
-                   SiteParagraph.paragraph_key.in_(distinct[start : start + _CHUNK]))
-            .group_by(SiteParagraph.paragraph_key)
-        )
-        found.update({key: count for key, count in session.execute(stmt)})
+        rows = connection.execute(_PAGE_COUNTS, {"source_id": source_id, "keys": distinct[start : start + _CHUNK]})
+        found.update({key: count for key, count in rows})
     return found
 
 

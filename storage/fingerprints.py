@@ -9,8 +9,9 @@ A second index on article_id serves replacement and the ON DELETE CASCADE from a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from typing import cast
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any, cast
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, Table, bindparam, delete, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -52,6 +53,43 @@ def replace_fingerprints(session: Session, *, article_id: int, hashes: Iterable[
     rows = [{"hash": h, "article_id": article_id} for h in sorted(set(hashes))]
     if rows:
         connection.execute(_INSERT_ARTICLE_FINGERPRINTS, rows)
+
+
+def replace_fingerprints_of(session: Session, fingerprints: Mapping[int, Iterable[int]]) -> None:
+    """`replace_fingerprints` of several articles ({article id: hashes}): two statements in all."""
+    _replace(session, _ARTICLE_FINGERPRINTS, "article_id", fingerprints)
+
+
+def _replace(session: Session, table: Table, owner: str, hashes_of: Mapping[int, Iterable[int]]) -> None:
+    # Only the difference is written: a page stored again with the same text (a reprocess, an
+    # unchanged re-fetch) keeps its rows, and reading them costs less than rewriting them.
+    if not hashes_of:
+        return
+    connection = session.connection()
+    statements = _statements(table, owner)
+    wanted = {owner_id: set(hashes) for owner_id, hashes in hashes_of.items()}
+    owners = sorted(wanted)
+    stored: dict[int, set[int]] = {owner_id: set() for owner_id in owners}
+    for start in range(0, len(owners), 500):
+        for owner_id, value in connection.execute(statements[0], {"owners": owners[start : start + 500]}):
+            stored[owner_id].add(value)
+    removed = [{"owner": oid, "hash": h} for oid in owners for h in sorted(stored[oid] - wanted[oid])]
+    added = [{owner: oid, "hash": h} for oid in owners for h in sorted(wanted[oid] - stored[oid])]
+    if removed:
+        connection.execute(statements[1], removed)
+    if added:
+        connection.execute(statements[2], added)
+
+
+@lru_cache(maxsize=4)
+def _statements(table: Table, owner: str) -> tuple[Any, Any, Any]:
+    """Reading an owner's hashes, deleting one of them, inserting: built once per table."""
+    column = table.c[owner]
+    return (
+        select(column, table.c.hash).where(column.in_(bindparam("owners", expanding=True))),
+        delete(table).where(column == bindparam("owner"), table.c.hash == bindparam("hash")),
+        insert(table),
+    )
 
 
 # The query's hashes arrive as one array parameter, unpacked into rows by each engine's own
@@ -195,15 +233,19 @@ def republications_looking_up(
     return [int(rid) for (rid,) in session.execute(_LOOKING_UP[dialect], params)]
 
 
+def replace_republication_fingerprints_of(session: Session, fingerprints: Mapping[int, Iterable[int]]) -> None:
+    """`replace_republication_fingerprints` of several republications ({id: hashes}): two statements in all."""
+    _replace(session, _LOOKUPS, "republication_id", fingerprints)
+
+
 def lookup_hashes(session: Session, republication_ids: Iterable[int]) -> dict[int, list[int]]:
     """The fingerprints each of these republications looks up (sorted), by republication id."""
     wanted = sorted(set(republication_ids))
     found: dict[int, list[int]] = {rid: [] for rid in wanted}
+    connection = session.connection()
     for start in range(0, len(wanted), 500):
-        stmt = select(RepublicationFingerprint.republication_id, RepublicationFingerprint.hash).where(
-            RepublicationFingerprint.republication_id.in_(wanted[start : start + 500])
-        )
-        for republication_id, value in session.execute(stmt):
+        for republication_id, value in connection.execute(_statements(_LOOKUPS, "republication_id")[0],
+                                                          {"owners": wanted[start : start + 500]}):
             found[republication_id].append(value)
     for values in found.values():
         values.sort()

@@ -22,16 +22,20 @@ arrived in.
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from aggregator.extract.attribution import strip_attribution
 from aggregator.extract.attribution.model import EMPTY as NO_CLAIMS
-from aggregator.extract.attribution.verify import Origin, prepare_origin
+from aggregator.extract.attribution.verify import Origin, PreparedOrigin, prepare_origin
 from aggregator.match.boilerplate import MIN_PAGES_FOR_BOILERPLATE, paragraph_keys, without_boilerplate
-from aggregator.match.crediting import check_credits, final_claim
+from aggregator.match.crediting import CheckedCredits, check_credits, final_claim
 from aggregator.match.keys import off_site_urls
 from aggregator.match.similarity import Comparison, compare, is_match
 from aggregator.match.verdicts import CopyFacts, Verdict, verdicts_for_article
@@ -163,14 +167,12 @@ def evaluate(
     copy: CopyRecord, candidate_ids: Iterable[int], named: frozenset[int], originals: Mapping[int, Original]
 ) -> MatchDecision:
     """Compare a republication with each candidate article; pick the best that matches."""
-    copy_paragraphs = split_paragraphs(copy.match_text)
     candidates = []
     for article_id in candidate_ids:
         original = originals.get(article_id)
         if original is None:
             continue
-        comparison = compare(copy_paragraphs, split_paragraphs(original.text), copy_title=copy.title,
-                             original_title=original.title)
+        comparison = _compared(copy.match_text, copy.title, original.text, original.title)
         by_claim = article_id in named or same_site(copy.claimed_host, original.site)
         candidates.append(Candidate(article_id, original.site, original.title, comparison, by_claim,
                                     is_match(comparison, strong_evidence=by_claim)))
@@ -178,6 +180,14 @@ def evaluate(
     best = min(passing, key=lambda c: (-c.comparison.containment, -c.comparison.coverage, c.article_id),
                default=None)
     return MatchDecision(copy.id, best.article_id if best else None, tuple(candidates))
+
+
+@lru_cache(maxsize=1024)
+def _compared(copy_text: str, copy_title: str | None, original_text: str, original_title: str | None) -> Comparison:
+    # A copy waits for matching again each time an original it may copy arrives or changes, and
+    # is compared again with the candidates it had: the comparison of two texts is kept (pure).
+    return compare(split_paragraphs(copy_text), split_paragraphs(original_text), copy_title=copy_title,
+                   original_title=original_title)
 
 
 def clean_text(
@@ -188,9 +198,47 @@ def clean_text(
     credit lines."""
     paragraphs = split_paragraphs(copy.match_text)
     recurring = {key for key, pages in paragraph_counts.items() if pages >= MIN_PAGES_FOR_BOILERPLATE}
-    original_keys = set(paragraph_keys(split_paragraphs(original.text))) if original else set()
-    kept = without_boilerplate(paragraphs, recurring, original_keys)
+    if recurring:
+        original_keys = set(paragraph_keys(split_paragraphs(original.text))) if original else set()
+        kept = without_boilerplate(paragraphs, recurring, original_keys)
+    else:  # nothing recurs on the site: every paragraph is kept, whatever the original has
+        kept = list(paragraphs)
     return strip_attribution(join_paragraphs(kept), replace(NO_CLAIMS, credit_lines=frozenset(copy.credit_lines)))
+
+
+# An original and its copies are judged again in each batch that concerns them (a new copy, a
+# changed one): what verification derives from them is kept for the next batches. Both are pure
+# functions of their arguments; the caches are bounded (an original's preparation holds its text).
+_PREPARED_ORIGINS = 256
+_CHECKED_CREDITS = 1024
+
+
+@lru_cache(maxsize=_PREPARED_ORIGINS)
+def _prepared(origin: Origin) -> PreparedOrigin:
+    return prepare_origin(origin)
+
+
+_checked: OrderedDict[tuple[Any, ...], CheckedCredits] = OrderedDict()
+_checked_lock = threading.Lock()  # the API may explain matches from several threads
+
+
+def _checked_credits(copy: CopyRecord, origin: PreparedOrigin) -> CheckedCredits:
+    """`check_credits` of a copy against a prepared original, remembered by value."""
+    resolved = (copy.claimed_host, copy.claimed_url, copy.claimed_author)
+    key = (copy.url, copy.site, copy.published, resolved, origin.origin,
+           json.dumps([copy.claims, copy.positions], sort_keys=True, default=str))
+    with _checked_lock:
+        found = _checked.get(key)
+        if found is not None:
+            _checked.move_to_end(key)
+            return found
+    found = check_credits(url=copy.url, site=copy.site, published=copy.published, claims=copy.claims,
+                          positions=copy.positions, origin=origin, resolved=resolved)
+    with _checked_lock:
+        _checked[key] = found
+        if len(_checked) > _CHECKED_CREDITS:
+            _checked.popitem(last=False)
+    return found
 
 
 def decide(batch: MatchBatch) -> Outcome:
@@ -221,13 +269,8 @@ def decide(batch: MatchBatch) -> Outcome:
         original = batch.originals.get(article_id)
         if original is None:
             continue
-        origin = prepare_origin(original.origin)  # once for all its copies
-        checked = {
-            c.id: check_credits(url=c.url, site=c.site, published=c.published, claims=c.claims,
-                                positions=c.positions, origin=origin,
-                                resolved=(c.claimed_host, c.claimed_url, c.claimed_author))
-            for c in copies.values()
-        }
+        origin = _prepared(original.origin)  # once for all its copies
+        checked = {c.id: _checked_credits(c, origin) for c in copies.values()}
         by_url = verdicts_for_article(original.site, [checked[c.id].facts for c in copies.values()])
         for c in copies.values():
             verdicts[c.id] = by_url[c.url]

@@ -12,9 +12,11 @@ processing calls it when it stores a new original, or an original whose text cha
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from aggregator.extract.attribution.verify import origin_names
@@ -27,16 +29,21 @@ from aggregator.textutil import split_paragraphs
 from aggregator.urls import url_match_key
 from storage.articles import Republication
 from storage.base import utcnow
-from storage.boilerplate import pages_sharing_paragraphs, paragraph_page_counts
+from storage.boilerplate import (
+    change_site_paragraphs,
+    pages_sharing_paragraphs,
+    paragraph_page_counts,
+    recorded_paragraphs,
+)
 from storage.fingerprints import find_candidates, lookup_hashes, republications_looking_up
 from storage.republications import (
-    article_for_url,
     article_texts,
+    articles_at,
     articles_with_text_hashes,
-    get_republications,
     republication_ids_of,
     republication_ids_to_match,
-    republications_of,
+    republication_rows,
+    republication_rows_of,
     requeue_for_matching,
     write_decisions,
 )
@@ -55,8 +62,9 @@ class GraphStats:
     articles_judged: int = 0
 
 
-def copy_record(republication: Republication) -> CopyRecord:
-    """The plain facts matching uses about a stored republication.
+def copy_record(republication: Republication | Row[Any]) -> CopyRecord:
+    """The plain facts matching uses about a stored republication (an ORM object, or a row of
+    every column).
 
     Its own claim is the one processing resolved from its page (kept in `credit_evidence`); the
     claimed_* columns hold what matching last made of it.
@@ -90,18 +98,20 @@ def copy_record(republication: Republication) -> CopyRecord:
 
 
 def candidates_for(
-    session: Session, copy: CopyRecord, *, lookups: Sequence[int], same_text: Sequence[int]
+    session: Session, copy: CopyRecord, *, lookups: Sequence[int], same_text: Sequence[int],
+    at_addresses: Mapping[str, int] | None = None,
 ) -> tuple[list[int], frozenset[int]]:
     """The articles a copy may republish, in a stable order, and those its claims point to.
 
     Three sources: the addresses its claims give (an article's URL or alias, spelled any usual
     way), the articles with exactly its text (`same_text`), and the fingerprint index (the
-    MAX_INDEX_CANDIDATES articles sharing most of its rare `lookups`).
+    MAX_INDEX_CANDIDATES articles sharing most of its rare `lookups`). `at_addresses` is the
+    article at each claimed address (`claimed_addresses`), when read already.
     """
-    by_claim = {
-        article_id for url in claimed_urls(copy)
-        if (article_id := article_for_url(session, url=url, url_key=url_match_key(url))) is not None
-    }
+    urls = claimed_urls(copy)
+    if at_addresses is None:
+        at_addresses = articles_at(session, claimed_addresses([copy]))
+    by_claim = {at_addresses[url] for url in urls if url in at_addresses}
     found = [*sorted(by_claim), *same_text]
     found += [aid for aid, _shared in find_candidates(session, hashes=lookups, limit=MAX_INDEX_CANDIDATES)]
     return list(dict.fromkeys(found)), frozenset(by_claim)
@@ -130,17 +140,24 @@ def load_originals(session: Session, ids: Iterable[int]) -> dict[int, Original]:
     }
 
 
+def claimed_addresses(copies: Iterable[CopyRecord]) -> set[tuple[str, str]]:
+    """The addresses the copies' claims give, with their match keys (for `articles_at`)."""
+    return {(url, url_match_key(url)) for copy in copies for url in claimed_urls(copy)}
+
+
 def load_batch(session: Session, pending_ids: Sequence[int]) -> MatchBatch:
     """Read everything needed to decide on these republications, in one pass."""
-    pending = [copy_record(r) for r in get_republications(session, pending_ids)]
+    pending = [copy_record(r) for r in republication_rows(session, pending_ids)]
     pending_set = {c.id for c in pending}
     lookups = lookup_hashes(session, pending_set)
     exact = articles_with_text_hashes(session, (c.text_hash for c in pending if c.text_hash))
+    at_addresses = articles_at(session, claimed_addresses(pending))
     candidates: dict[int, list[int]] = {}
     named: dict[int, frozenset[int]] = {}
     for copy in pending:
         candidates[copy.id], named[copy.id] = candidates_for(
-            session, copy, lookups=lookups.get(copy.id, []), same_text=exact.get(copy.text_hash or "", [])
+            session, copy, lookups=lookups.get(copy.id, []), same_text=exact.get(copy.text_hash or "", []),
+            at_addresses=at_addresses,
         )
 
     # How many pages of its site carry each of a pending page's paragraphs (its boilerplate).
@@ -155,7 +172,7 @@ def load_batch(session: Session, pending_ids: Sequence[int]) -> MatchBatch:
 
     concerned = {aid for ids in candidates.values() for aid in ids}
     concerned |= {c.article_id for c in pending if c.article_id is not None}
-    others = [copy_record(r) for r in republications_of(session, concerned) if r.id not in pending_set]
+    others = [copy_record(r) for r in republication_rows_of(session, concerned) if r.id not in pending_set]
     originals = load_originals(session, concerned)
     return MatchBatch(pending=pending, candidates=candidates, named=named, originals=originals,
                       others=others, paragraph_counts=counts)
@@ -185,6 +202,10 @@ def resolve_pending(session: Session, *, batch_size: int = BATCH_SIZE) -> GraphS
         after = ids[-1]
         total.republications_examined += stats.republications_examined
         total.articles_judged += stats.articles_judged
+        if len(ids) < batch_size:
+            # None waited above these: deciding sends none back, and the caller holds the
+            # matching lock (nothing else stores meanwhile). Saves a scan for nothing.
+            break
     return total
 
 
@@ -231,6 +252,55 @@ def requeue_after_site_paragraphs_changed(
     if crossed:
         pages = pages_sharing_paragraphs(session, source_id=source_id, keys=sorted(crossed))
         requeue_for_matching(session, pages - {republication_id})
+
+
+def store_site_paragraphs(session: Session, pages: Sequence[tuple[int, int, Sequence[int]]]) -> None:
+    """For each (republication id, source id, paragraph keys) in turn: make the keys the page's
+    recorded paragraphs (`storage.boilerplate.replace_site_paragraphs`) and send back to matching
+    the site's pages whose boilerplate that changed (`requeue_after_site_paragraphs_changed`).
+
+    Equivalent to those two calls page after page, in a handful of statements for the lot: the
+    page counts each call would read are those read before the first, updated page after page;
+    and the pages sharing a crossing paragraph are looked up once all are stored. The pages of the
+    list are not sent back: the caller has just stored them, and they wait for matching already.
+    """
+    if not pages:
+        return
+    recorded = recorded_paragraphs(session, (rid for rid, _, _ in pages))
+    before = {(rid, key, source) for rid, keys in recorded.items() for key, source in keys.items()}
+    changes = []  # (source id, keys added, keys removed with the source they were recorded under)
+    for republication_id, source_id, keys in pages:
+        current = recorded[republication_id]
+        wanted = set(keys)
+        added = wanted - current.keys()
+        removed = {key: current.pop(key) for key in sorted(set(current) - wanted)}
+        current.update(dict.fromkeys(added, source_id))
+        changes.append((source_id, added, removed))
+
+    touched = {key for _, added, removed in changes for key in (*added, *removed)}
+    sources = {source_id for source_id, _, _ in changes} | {s for _, _, removed in changes for s in removed.values()}
+    # The counts as they were before this batch, then as each page's call would have read them.
+    counts = {(source_id, key): n for source_id in sorted(sources)
+              for key, n in paragraph_page_counts(session, source_id=source_id, keys=sorted(touched)).items()}
+    after = {(rid, key, source) for rid, keys in recorded.items() for key, source in keys.items()}
+    change_site_paragraphs(session, removed=sorted((rid, key) for rid, key, _ in before - after),
+                           added=sorted((source, key, rid) for rid, key, source in after - before))
+    crossed: dict[int, set[int]] = {}
+    for source_id, added, removed in changes:
+        for key, recorded_source in removed.items():
+            counts[recorded_source, key] = counts.get((recorded_source, key), 0) - 1
+        for key in added:
+            counts[source_id, key] = counts.get((source_id, key), 0) + 1
+        crossed.setdefault(source_id, set()).update(
+            {key for key in added if counts.get((source_id, key), 0) == MIN_PAGES_FOR_BOILERPLATE}
+            | {key for key in removed if counts.get((source_id, key), 0) == MIN_PAGES_FOR_BOILERPLATE - 1}
+        )
+    stored = {rid for rid, _, _ in pages}
+    requeue: set[int] = set()
+    for source_id, crossing in crossed.items():
+        if crossing:
+            requeue |= pages_sharing_paragraphs(session, source_id=source_id, keys=sorted(crossing)) - stored
+    requeue_for_matching(session, requeue)
 
 
 def requeue_after_original_changed(

@@ -195,7 +195,10 @@ def _paragraph_shingles(paragraphs: Sequence[str]) -> list[tuple[int, frozenset[
 def _paragraph_profile(paragraph: str) -> tuple[int, frozenset[tuple[str, ...]]]:
     # A copy is compared with several candidates in a row: shingle its paragraphs once.
     tokens = paragraph_words(paragraph)
-    return len(tokens), frozenset(shingles(tokens, VERIFY_SHINGLE_WORDS))
+    if len(tokens) < VERIFY_SHINGLE_WORDS:
+        return len(tokens), frozenset(shingles(tokens, VERIFY_SHINGLE_WORDS))
+    # `shingles`, built straight into the frozen set (a quarter less work than copying its set).
+    return len(tokens), frozenset(zip(*(tokens[i:] for i in range(VERIFY_SHINGLE_WORDS)), strict=False))
 
 
 @lru_cache(maxsize=4096)
