@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -397,6 +398,19 @@ class _LazyMetadata:
         return dict(document.as_dict())
 
 
+def _extractor(url: str) -> Extractor:
+    """trafilatura's options for one page: `bare_extraction(url=url, with_metadata=False,
+    include_comments=False, include_tables=True, fast=TRAFILATURA_FAST)` would build the same,
+    reading its configuration anew for every page; this copies options built once."""
+    options = copy(_EXTRACTOR)
+    options.url = url
+    options.source = url.encode("utf-8", "replace").decode("utf-8")  # as trafilatura sets it
+    return options
+
+
+_EXTRACTOR = Extractor(output_format="python", fast=TRAFILATURA_FAST, comments=False, tables=True, with_metadata=False)
+
+
 # trafilatura's XML: text blocks and the containers that hold them.
 _TEXT_BLOCKS = frozenset({"p", "head", "quote", "code", "item"})
 _CONTAINERS = frozenset({"list", "table", "row", "cell", "div", "main"})
@@ -532,9 +546,7 @@ def extract_content(
     # One trafilatura pass over the shared tree (trafilatura works on its own copy) for the
     # cleaned body tree; its metadata guesses are only computed when the page's explicit
     # metadata leaves a field empty (they come last in every chain below).
-    document = trafilatura.bare_extraction(
-        doc, url=url, with_metadata=False, include_comments=False, include_tables=True, fast=TRAFILATURA_FAST
-    )
+    document = trafilatura.bare_extraction(doc, options=_extractor(url))
     body = document.body if document is not None and not isinstance(document, dict) else None
     data = _LazyMetadata(doc, url)
     paragraphs = _paragraphs_from_body(body)
