@@ -71,11 +71,20 @@ def words(text: str) -> list[str]:
     return pattern.findall(text)
 
 
-@lru_cache(maxsize=8192)
+MEMOISED_LINE_CHARS = 2000
+"""Lines up to this long keep their words in memory (a bounded few megabytes); longer ones, rare,
+are tokenised each time."""
+
+
 def _line_words(line: str) -> tuple[str, ...]:
     """`words` of one line or paragraph, memoised: processing derives a page's text hash, its
     fingerprints and its paragraph keys from the same paragraphs, and matching keys the same
     paragraphs (an original's, a site's boilerplate) again and again."""
+    return _memoised_line_words(line) if len(line) <= MEMOISED_LINE_CHARS else tuple(words(line))
+
+
+@lru_cache(maxsize=1024)
+def _memoised_line_words(line: str) -> tuple[str, ...]:
     return tuple(words(line))
 
 
