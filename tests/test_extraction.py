@@ -252,3 +252,17 @@ def test_utc_timestamp_is_shown_on_the_page_s_own_day() -> None:
 
 def test_placeholder_dates_are_no_dates() -> None:
     assert parse_datetime("0001-01-01T00:00:00") is None
+
+
+def test_trafilatura_options_are_those_bare_extraction_would_build() -> None:
+    from trafilatura.settings import Extractor
+
+    from aggregator.extract.content import TRAFILATURA_FAST, _extractor
+
+    url = "https://example.org/actualit\u00e9s/2020?x=1"
+    copied = _extractor(url)
+    built = Extractor(output_format="python", fast=TRAFILATURA_FAST, comments=False, tables=True, url=url,
+                      with_metadata=False)
+    assert {slot: getattr(copied, slot) for slot in Extractor.__slots__} == {
+        slot: getattr(built, slot) for slot in Extractor.__slots__
+    }

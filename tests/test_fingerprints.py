@@ -212,3 +212,12 @@ def test_long_originals_keep_no_paragraph_keys() -> None:
     paragraphs = [" ".join(_text(rng, 80)) for _ in range(5)]
     tokens = [w for p in paragraphs for w in words(p)]
     assert article_fingerprints(paragraphs) == index_fingerprints(tokens)
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("aZé e\u0301ß_-’ \u00a0\u0915\u093f\u0e31\u0301.ÅΣ9"), max_size=12),
+                max_size=6))
+def test_text_hash_is_the_hash_of_the_texts_words(lines: list[str]) -> None:
+    # text_hash tokenises line by line (memoised per line): the words must be the whole text's.
+    for separator in ("\n", "\n\n", "\n \n"):
+        text = separator.join(lines)
+        assert text_hash(text) == words_hash(words(text))

@@ -8,9 +8,8 @@ functions: the counts come from the storage layer.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from functools import lru_cache
 
-from aggregator.match.fingerprints import normalise, paragraph_fingerprint
+from aggregator.match.fingerprints import has_words, paragraph_fingerprint
 
 # A paragraph seen on at least this many pages of the same site is the site's boilerplate.
 MIN_PAGES_FOR_BOILERPLATE = 2
@@ -23,12 +22,7 @@ def paragraph_key(paragraph: str) -> int:
 
 def paragraph_keys(paragraphs: Sequence[str]) -> list[int]:
     """Distinct keys of the paragraphs that have words, in order."""
-    return list(dict.fromkeys(paragraph_fingerprint(p) for p in paragraphs if _has_words(p)))
-
-
-@lru_cache(maxsize=8192)
-def _has_words(paragraph: str) -> bool:
-    return bool(normalise(paragraph))
+    return list(dict.fromkeys(paragraph_fingerprint(p) for p in paragraphs if has_words(p)))
 
 
 def without_boilerplate(

@@ -71,9 +71,33 @@ def words(text: str) -> list[str]:
     return pattern.findall(text)
 
 
+MEMOISED_LINE_CHARS = 2000
+"""Lines up to this long keep their words in memory (a bounded few megabytes); longer ones, rare,
+are tokenised each time."""
+
+
+def _line_words(line: str) -> tuple[str, ...]:
+    """`words` of one line or paragraph, memoised: processing derives a page's text hash, its
+    fingerprints and its paragraph keys from the same paragraphs, and matching keys the same
+    paragraphs (an original's, a site's boilerplate) again and again."""
+    return _memoised_line_words(line) if len(line) <= MEMOISED_LINE_CHARS else tuple(words(line))
+
+
+@lru_cache(maxsize=1024)
+def _memoised_line_words(line: str) -> tuple[str, ...]:
+    return tuple(words(line))
+
+
+def _text_words(text: str) -> list[str]:
+    """`words(text)`, line by line: a line break separates words and every step of `words` works
+    character by character, so the words of the lines are the words of the text, and the lines
+    are the paragraphs the other keys are computed from."""
+    return [word for line in text.split("\n") for word in _line_words(line)]
+
+
 def text_hash(text: str) -> str:
     """An exact hash of the normalised text: 64 hex digits (SHA-256), equal iff the words are equal."""
-    return words_hash(words(text))
+    return words_hash(_text_words(text))
 
 
 def words_hash(tokens: Sequence[str]) -> str:
@@ -230,17 +254,22 @@ MIN_PARAGRAPH_KEY_WORDS = 6
 def paragraph_fingerprint(paragraph: str) -> int:
     """A stable signed 64-bit key of a paragraph's normalised words (memoised: matching keys the
     same paragraphs, an original's or a site's boilerplate, again and again)."""
-    return to_signed64(xxhash.xxh3_64_intdigest(normalise(paragraph).encode("utf-8")))
+    return to_signed64(xxhash.xxh3_64_intdigest(" ".join(_line_words(paragraph)).encode("utf-8")))
+
+
+def has_words(paragraph: str) -> bool:
+    """Whether the paragraph has any word (in matching form)."""
+    return bool(_line_words(paragraph))
 
 
 def _paragraph_keys(paragraphs: Iterable[str]) -> set[int]:
-    return {paragraph_fingerprint(p) for p in paragraphs if len(words(p)) >= MIN_PARAGRAPH_KEY_WORDS}
+    return {paragraph_fingerprint(p) for p in paragraphs if len(_line_words(p)) >= MIN_PARAGRAPH_KEY_WORDS}
 
 
 def article_fingerprints(paragraphs: Sequence[str]) -> list[int]:
     """What the index keeps for an original of these paragraphs: its `index_fingerprints`, and
     for a short original the keys of its paragraphs too. Sorted, distinct."""
-    tokens = [word for paragraph in paragraphs for word in words(paragraph)]
+    tokens = [word for paragraph in paragraphs for word in _line_words(paragraph)]
     found = set(index_fingerprints(tokens))
     if len(tokens) - SHINGLE_WORDS + 1 < SHORT_ORIGINAL_SHINGLES:
         found |= _paragraph_keys(paragraphs)
@@ -250,7 +279,7 @@ def article_fingerprints(paragraphs: Sequence[str]) -> list[int]:
 def lookup_fingerprints(paragraphs: Sequence[str]) -> list[int]:
     """What a copy of these paragraphs looks up: its `query_fingerprints` and the keys of its
     paragraphs (which find a short original it reproduces a paragraph of). Sorted, distinct."""
-    tokens = [word for paragraph in paragraphs for word in words(paragraph)]
+    tokens = [word for paragraph in paragraphs for word in _line_words(paragraph)]
     return sorted(set(query_fingerprints(tokens)) | _paragraph_keys(paragraphs))
 
 
