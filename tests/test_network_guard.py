@@ -14,7 +14,7 @@ from scrapy import Request
 from sqlalchemy import select
 
 from aggregator.crawl.fetch import FetchError, RefusedFetch, fetch
-from aggregator.crawl.guard import NetworkGuardMiddleware, RefusedRequest
+from aggregator.crawl.guard import NetworkGuardMiddleware, RefusedRequest, SharedLookups
 from aggregator.crawl.netguard import AllowListError, NetworkPolicy, address_kind, parse_allow_list
 from aggregator.settings import Settings
 from storage.articles import Article
@@ -116,6 +116,43 @@ def test_the_crawl_middleware_judges_literal_addresses_as_they_are() -> None:
 
 def _settings(allow: str = "") -> Settings:
     return Settings(allow_private_networks=allow, download_timeout=10)
+
+
+def test_requests_to_one_host_share_one_lookup_and_a_failed_lookup_is_tried_again() -> None:
+    async def scenario() -> tuple[list[str], list[str | None], str | None, str | None]:
+        lookups: SharedLookups[str, str | None] = SharedLookups()
+        calls: list[str] = []
+        gate = asyncio.Event()
+
+        async def refused() -> str | None:
+            calls.append("refused")
+            await gate.wait()
+            return "a private address"
+
+        async def failing() -> str | None:
+            calls.append("failing")
+            raise OSError("no answer")
+
+        async def allowed() -> str | None:
+            calls.append("allowed")
+            return None
+
+        waiting = [asyncio.create_task(lookups.get("h", refused)) for _ in range(5)]
+        await asyncio.sleep(0)
+        gate.set()
+        first = await waiting[0]
+        # Asked when the lookup has ended but before the other waiters have resumed.
+        late = await lookups.get("h", refused)
+        answers = [first, *[await task for task in waiting[1:]]]
+        with pytest.raises(OSError):
+            await lookups.get("other", failing)
+        retried = await lookups.get("other", allowed)
+        return calls, answers, late, retried
+
+    calls, answers, late, retried = asyncio.run(scenario())
+    assert calls == ["refused", "failing", "allowed"]
+    assert answers == ["a private address"] * 5 and late == "a private address"
+    assert retried is None
 
 
 def test_a_one_off_fetch_is_judged_by_the_address_it_connects_to(monkeypatch: pytest.MonkeyPatch) -> None:

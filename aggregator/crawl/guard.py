@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 from urllib.request import getproxies
 
@@ -36,6 +37,9 @@ from aggregator.crawl.netguard import ALLOW_SETTING, NetworkPolicy, parse_addres
 # Names the resolver refused in this process, with the reason: the connection failure that
 # follows only says "no results for hostname lookup".
 _refused_names: dict[str, str] = {}
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class RefusedRequest(IgnoreRequest):
@@ -74,14 +78,37 @@ def _resolved_refusal(host: str, port: int, policy: NetworkPolicy) -> str | None
     return None
 
 
+class SharedLookups(Generic[K, V]):
+    """Answers looked up once per key: requests asking while a lookup is under way share it (the
+    requests a sitemap queues for one host come at once); a failed lookup is tried again."""
+
+    def __init__(self) -> None:
+        self._known: dict[K, V] = {}
+        self._pending: dict[K, asyncio.Future[V]] = {}
+
+    async def get(self, key: K, lookup: Callable[[], Awaitable[V]]) -> V:
+        """The answer for `key`, from `lookup()` the first time it is asked."""
+        if key in self._known:
+            return self._known[key]
+        pending = self._pending.get(key)
+        if pending is None:
+            pending = self._pending[key] = asyncio.ensure_future(lookup())
+        try:
+            # Read from the lookup itself: it may have ended just before this request came.
+            answer = await asyncio.shield(pending)
+        finally:
+            if pending.done() and self._pending.get(key) is pending:
+                del self._pending[key]
+        self._known[key] = answer
+        return answer
+
+
 class NetworkGuardMiddleware:
     """Refuses requests to non-public addresses before they are downloaded, proxied or not."""
 
     def __init__(self, policy: NetworkPolicy) -> None:
         self.policy = policy
-        self._names: dict[tuple[str, int], str | None] = {}  # (host, port) -> refusal, per crawl
-        # Lookups under way: the requests a sitemap queues for one host at once share one lookup.
-        self._pending: dict[tuple[str, int], asyncio.Future[str | None]] = {}
+        self._lookups: SharedLookups[tuple[str, int], str | None] = SharedLookups()  # per crawl
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NetworkGuardMiddleware:
@@ -97,21 +124,11 @@ class NetworkGuardMiddleware:
         else:
             port = parsed.port or (443 if parsed.scheme == "https" else 80)
             key = (host, port)
-            if key not in self._names:
-                pending = self._pending.get(key)
-                if pending is None:
-                    lookup: Deferred[str | None] = deferToThread(_resolved_refusal, host, port, self.policy)
-                    pending = self._pending[key] = asyncio.ensure_future(maybe_deferred_to_future(lookup))
-                    pending.add_done_callback(lambda done: self._settle(key, done))
-                await asyncio.shield(pending)
-            reason = self._names[key]
+            reason = await self._lookups.get(
+                key, lambda: maybe_deferred_to_future(deferToThread(_resolved_refusal, host, port, self.policy))
+            )
         if reason:
             raise RefusedRequest(reason)
-
-    def _settle(self, key: tuple[str, int], done: asyncio.Future[str | None]) -> None:
-        del self._pending[key]
-        if not done.cancelled() and done.exception() is None:  # a failed lookup is tried again
-            self._names[key] = done.result()
 
 
 class GuardedResolver(CachingThreadedResolver):
