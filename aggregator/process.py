@@ -14,6 +14,7 @@ stopped (unprocessed pages keep their state). After each batch, matching
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -60,6 +61,9 @@ CHUNK_SIZE = 4
 """Pages handed to a worker process at a time."""
 # Below this many pages a process pool costs more than it saves (batch mode).
 MIN_PAGES_FOR_POOL = 24
+MAX_BATCHES_IN_FLIGHT = 3
+"""Batches handed to the workers and not stored yet: while this process stores one, the workers
+extract the next ones (with one only, they would wait for each store)."""
 IDLE_POLL_SECONDS = 0.2
 """How often the streaming loop looks for new pages when it has nothing to do."""
 
@@ -200,6 +204,19 @@ def credit_evidence(attribution: Attribution) -> dict[str, Any]:
     }
 
 
+WORKER_NICENESS = 10
+"""How much lower than the storing process the extraction workers run. Storing and matching are
+serial (one process, under the matching lock) while extraction is spread over the workers: when
+the cores are busy, a fair share would slow the serial step to the pace of one worker among
+several, and every worker would then wait for it."""
+
+
+def _yield_to_storing() -> None:
+    """Initializer of an extraction worker (see WORKER_NICENESS)."""
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
+
+
 def _worker_count(jobs: int) -> int:
     return jobs if jobs > 0 else (os.cpu_count() or 1)
 
@@ -325,8 +342,8 @@ class _Batch:
 class PageProcessor:
     """Extracts pages in a pool of processes and stores the results, batch after batch.
 
-    At most two batches are in the pool at once, so the workers extract the next batch while
-    this process stores the previous one and runs matching.
+    Up to MAX_BATCHES_IN_FLIGHT batches are in the pool at once, so the workers extract the next
+    ones while this process stores the oldest and runs matching.
     """
 
     def __init__(self, database_url: str, *, jobs: int = 0, use_pool: bool = True) -> None:
@@ -337,7 +354,8 @@ class PageProcessor:
             # Workers are forked once extraction's modules and models are loaded: they start at
             # once and share those pages with this process.
             warm_up()
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_yield_to_storing)
         self.stats = ProcessingStats()
         self.in_flight: deque[_Batch] = deque()
         with session_scope(database_url) as session:
@@ -480,7 +498,7 @@ def stream_pages(
             busy = processor.in_flight_ids()
             with session_scope(database_url) as session:
                 waiting = [i for i in page_ids_to_process(session, limit=BATCH_SIZE + len(busy)) if i not in busy]
-            if waiting and len(processor.in_flight) < 2:
+            if waiting and len(processor.in_flight) < MAX_BATCHES_IN_FLIGHT:
                 processor.submit(waiting[:BATCH_SIZE])
             elif processor.in_flight:
                 stored = processor.store_oldest()
