@@ -2,11 +2,11 @@
 
 Fetching and processing are separate steps, which a crawl runs side by side: while the spider
 stores raw pages, a processing process (`stream_pages`, started by `aggregator.crawl.processing`)
-takes them as they arrive. Extraction,
-the costly part, is a pure function run in a pool of processes over every core, and computes
-everything derived from the page's text there too (hashes, fingerprints, paragraph keys); the
-calling process only writes, one commit per batch, so an interrupted run resumes where it
-stopped (unprocessed pages keep their state). After each batch, matching
+takes them as they arrive. Extraction, the costly part, is a pure function run in a pool of
+processes over every core (at a lower priority than the storing process, see WORKER_NICENESS),
+and computes everything derived from the page's text there too (hashes, fingerprints,
+paragraph keys); the calling process only writes, one commit per batch, so an interrupted run
+resumes where it stopped (unprocessed pages keep their state). After each batch, matching
 (`aggregator.match.graph`) decides on the republications waiting for it.
 
 `process_pages` runs the same loop over the pages already stored (`aggregator reprocess`).

@@ -171,3 +171,21 @@ def test_claimed_urls_are_normalised_and_off_site() -> None:
                                     "http://[oops/", "mailto:x@y.example"),
                         credit_lines=(), published=None, article_id=None)
     assert claimed_urls(record) == ["http://blog.origin.example/post"]
+
+
+def test_the_bounded_memo_computes_once_per_key_and_forgets_the_least_recently_used() -> None:
+    from aggregator.match.decide import BoundedMemo
+
+    memo: BoundedMemo[str, int] = BoundedMemo(2)
+    calls: list[str] = []
+
+    def computed(key: str) -> int:
+        calls.append(key)
+        return len(key)
+
+    assert memo.get("a", lambda: computed("a")) == 1
+    assert memo.get("bb", lambda: computed("bb")) == 2
+    assert memo.get("a", lambda: computed("a")) == 1  # remembered, and now the most recent
+    assert memo.get("ccc", lambda: computed("ccc")) == 3  # "bb" goes
+    assert memo.get("bb", lambda: computed("bb")) == 2
+    assert calls == ["a", "bb", "ccc", "bb"]

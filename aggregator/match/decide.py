@@ -26,11 +26,11 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from aggregator.extract.attribution import strip_attribution
 from aggregator.extract.attribution.model import EMPTY as NO_CLAIMS
@@ -183,31 +183,49 @@ def evaluate(
     return MatchDecision(copy.id, best.article_id if best else None, tuple(candidates))
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class BoundedMemo(Generic[K, V]):
+    """The results of a pure function by key, the least recently used dropped past `size`; safe
+    to share between threads (the API may explain matches from several at once)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        """The value remembered for `key`, or `compute()`'s, then remembered."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()  # outside the lock: another thread may compute the same, harmlessly
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+
 _COMPARISONS = 32768
 """Comparisons remembered. A copy waits for matching again each time an original it may copy
 arrives or changes (one that shares a single sentence with it is enough), and is then compared
 again with every candidate it had: over a crawl of 10,000 pages a copy is examined about four
 times against about five candidates. Kept by digests of the texts, a few hundred bytes each."""
 
-_comparisons: OrderedDict[tuple[bytes, str | None, bytes, str | None], Comparison] = OrderedDict()
-_comparisons_lock = threading.Lock()  # the API may explain matches from several threads
+_comparisons: BoundedMemo[tuple[bytes, str | None, bytes, str | None], Comparison] = BoundedMemo(_COMPARISONS)
 
 
 def _compared(copy_text: str, copy_title: str | None, original_text: str, original_title: str | None) -> Comparison:
     """`compare` of two texts (a pure function), remembered by their digests."""
-    key = (_digest(copy_text), copy_title, _digest(original_text), original_title)
-    with _comparisons_lock:
-        found = _comparisons.get(key)
-        if found is not None:
-            _comparisons.move_to_end(key)
-            return found
-    comparison = compare(split_paragraphs(copy_text), split_paragraphs(original_text), copy_title=copy_title,
-                         original_title=original_title)
-    with _comparisons_lock:
-        _comparisons[key] = comparison
-        while len(_comparisons) > _COMPARISONS:
-            _comparisons.popitem(last=False)
-    return comparison
+    return _comparisons.get(
+        (_digest(copy_text), copy_title, _digest(original_text), original_title),
+        lambda: compare(split_paragraphs(copy_text), split_paragraphs(original_text), copy_title=copy_title,
+                        original_title=original_title),
+    )
 
 
 def _digest(text: str) -> bytes:
@@ -242,8 +260,7 @@ def _prepared(origin: Origin) -> PreparedOrigin:
     return prepare_origin(origin)
 
 
-_checked: OrderedDict[tuple[Any, ...], CheckedCredits] = OrderedDict()
-_checked_lock = threading.Lock()  # the API may explain matches from several threads
+_checked: BoundedMemo[tuple[Any, ...], CheckedCredits] = BoundedMemo(_CHECKED_CREDITS)
 
 
 def _checked_credits(copy: CopyRecord, origin: PreparedOrigin) -> CheckedCredits:
@@ -251,18 +268,9 @@ def _checked_credits(copy: CopyRecord, origin: PreparedOrigin) -> CheckedCredits
     resolved = (copy.claimed_host, copy.claimed_url, copy.claimed_author)
     key = (copy.url, copy.site, copy.published, resolved, origin.origin,
            json.dumps([copy.claims, copy.positions], sort_keys=True, default=str))
-    with _checked_lock:
-        found = _checked.get(key)
-        if found is not None:
-            _checked.move_to_end(key)
-            return found
-    found = check_credits(url=copy.url, site=copy.site, published=copy.published, claims=copy.claims,
-                          positions=copy.positions, origin=origin, resolved=resolved)
-    with _checked_lock:
-        _checked[key] = found
-        if len(_checked) > _CHECKED_CREDITS:
-            _checked.popitem(last=False)
-    return found
+    return _checked.get(key, lambda: check_credits(url=copy.url, site=copy.site, published=copy.published,
+                                                   claims=copy.claims, positions=copy.positions, origin=origin,
+                                                   resolved=resolved))
 
 
 def decide(batch: MatchBatch) -> Outcome:
