@@ -6,8 +6,7 @@ Raw bodies are kept so that an extractor upgrade needs a reprocess, not a re-cra
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -66,6 +65,7 @@ class Page(Base):
 _PAGES = cast(Table, Page.__table__)
 # Built once: executing a prebuilt statement skips building and keying a new one for every page.
 _PREVIOUS_FETCH = select(_PAGES.c.id, _PAGES.c.body_hash, _PAGES.c.state).where(_PAGES.c.url == bindparam("url"))
+_FETCH_COLUMNS = ("url", "final_url", "source_id", "status", "content_type", "etag", "last_modified", "body_hash")
 _PREVIOUS_FETCHES = select(_PAGES.c.url, _PAGES.c.body_hash, _PAGES.c.state).where(
     _PAGES.c.url.in_(bindparam("urls", expanding=True))
 )
@@ -94,33 +94,33 @@ def store_fetched_page(
 
     An unchanged body keeps the page's processing state, so a re-crawl does not redo work.
     """
-    row = FetchedPageRow(url=url, final_url=final_url, source_id=source_id, status=status, content_type=content_type,
-                         etag=etag, last_modified=last_modified, body=body, body_hash=body_hash, hints=hints)
-    [changed] = store_fetched_pages(session, [row])
+    [changed] = store_fetched_pages(session, [{
+        "url": url, "final_url": final_url, "source_id": source_id, "status": status, "content_type": content_type,
+        "etag": etag, "last_modified": last_modified, "body": body, "body_hash": body_hash, "hints": hints,
+    }])
     page_id = session.connection().execute(_PREVIOUS_FETCH, {"url": url}).one().id
     return int(page_id), changed
 
 
-def store_fetched_pages(session: Session, pages: Sequence[FetchedPageRow]) -> list[bool]:
-    """`store_fetched_page` of several pages with distinct URLs: one look-up of what is stored and
-    one statement per kind of row (new or changed, unchanged) for the lot. Returns, in order,
-    whether each page's body changed since its last fetch."""
-    if len({page.url for page in pages}) != len(pages):
+def store_fetched_pages(session: Session, pages: Sequence[Mapping[str, Any]]) -> list[bool]:
+    """`store_fetched_page` of several pages with distinct URLs (each given by that function's
+    keyword arguments): one look-up of what is stored and one statement per kind of row (new or
+    changed, unchanged) for the lot. Returns, in order, whether each page's body changed since
+    its last fetch."""
+    if len({page["url"] for page in pages}) != len(pages):
         raise ValueError("store_fetched_pages needs distinct URLs")
     previous = {row.url: row for row in session.connection().execute(_PREVIOUS_FETCHES,
-                                                                     {"urls": [page.url for page in pages]})}
+                                                                     {"urls": [page["url"] for page in pages]})}
     now = utcnow()
     changed_rows: list[dict[str, Any]] = []
     same_rows: list[dict[str, Any]] = []
     changes = []
     for page in pages:
-        before = previous.get(page.url)
-        changed = before is None or before.body_hash != page.body_hash or before.state == FAILED
+        before = previous.get(page["url"])
+        changed = before is None or before.body_hash != page["body_hash"] or before.state == FAILED
         values = {
-            "url": page.url, "final_url": page.final_url, "source_id": page.source_id, "status": page.status,
-            "fetched_at": now, "content_type": page.content_type, "etag": page.etag,
-            "last_modified": page.last_modified, "body": zlib.compress(page.body, 6), "body_hash": page.body_hash,
-            "hints": page.hints or {},
+            **{column: page[column] for column in _FETCH_COLUMNS}, "fetched_at": now,
+            "body": zlib.compress(page["body"], 6), "hints": page.get("hints") or {},
         }
         if changed:
             values.update(state=FETCHED, error=None, processed_at=None)
@@ -136,22 +136,6 @@ def store_fetched_pages(session: Session, pages: Sequence[FetchedPageRow]) -> li
             update_cols = tuple(c for c in columns if c != "url" and c not in kept)
             session.execute(upsert_statement(dialect, _PAGES, columns, ("url",), update_cols, None), rows)
     return changes
-
-
-@dataclass(frozen=True)
-class FetchedPageRow:
-    """What `store_fetched_pages` stores of one fetched page."""
-
-    url: str
-    final_url: str
-    source_id: int | None
-    status: int
-    content_type: str | None
-    etag: str | None
-    last_modified: str | None
-    body: bytes
-    body_hash: str
-    hints: dict[str, Any] | None = None
 
 
 def record_page_failure(

@@ -13,7 +13,7 @@ from storage.boilerplate import replace_site_paragraphs
 from storage.engine import session_scope
 from storage.fingerprints import MAX_ARTICLES_PER_HASH, replace_fingerprints, replace_republication_fingerprints
 from storage.migrations import upgrade
-from storage.pages import FETCHED, PROCESSED, FetchedPageRow, Page, mark_page, store_fetched_page, store_fetched_pages
+from storage.pages import FETCHED, PROCESSED, Page, mark_page, store_fetched_page, store_fetched_pages
 from storage.republications import republication_ids_to_match, upsert_republication, write_decisions
 from storage.sources import Source, upsert_source
 
@@ -66,10 +66,10 @@ def test_pages_stored_as_a_batch_are_stored_as_one_by_one(database_url: str) -> 
     """A new page, an unchanged one (keeps its state), a changed one (waits for processing again)."""
     upgrade(database_url)
 
-    def row(url: str, body: bytes) -> FetchedPageRow:
-        return FetchedPageRow(url=url, final_url=url, source_id=None, status=200, content_type="text/html",
-                              etag='"e"', last_modified=None, body=body, body_hash=body_hash(body),
-                              hints={"title": url})
+    def row(url: str, body: bytes) -> dict[str, object]:
+        return {"url": url, "final_url": url, "source_id": None, "status": 200, "content_type": "text/html",
+                "etag": '"e"', "last_modified": None, "body": body, "body_hash": body_hash(body),
+                "hints": {"title": url}}
 
     with session_scope(database_url) as session:
         first = [row("http://b.example/same", b"same"), row("http://b.example/old", b"v1")]

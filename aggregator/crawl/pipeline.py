@@ -39,7 +39,7 @@ from storage.feeds import (
     set_next_poll,
     upsert_feed,
 )
-from storage.pages import FetchedPageRow, clear_page_failure, record_page_failure, store_fetched_pages
+from storage.pages import clear_page_failure, record_page_failure, store_fetched_pages
 
 Counts = dict[str, Any]
 """What writing an item adds to the crawl's stats: a number to add, or names to list."""
@@ -128,12 +128,7 @@ class StoragePipeline:
     def _store_pages(self, session: Session, items: Sequence[FetchedPage]) -> list[Counts]:
         if not items:
             return []
-        changes = store_fetched_pages(session, [
-            FetchedPageRow(url=item.url, final_url=item.final_url, source_id=item.source_id, status=item.status,
-                           content_type=item.content_type, etag=item.etag, last_modified=item.last_modified,
-                           body=item.body, body_hash=body_hash(item.body), hints=item.hints)
-            for item in items
-        ])
+        changes = store_fetched_pages(session, [{**vars(item), "body_hash": body_hash(item.body)} for item in items])
         return [{"pages_fetched": 1, "pages_unchanged": int(not changed)} for changed in changes]
 
     def _store_feed(self, session: Session, item: PolledFeed) -> Counts:

@@ -169,11 +169,12 @@ def evaluate(
 ) -> MatchDecision:
     """Compare a republication with each candidate article; pick the best that matches."""
     candidates = []
+    copy_digest = _digest(copy.match_text)
     for article_id in candidate_ids:
         original = originals.get(article_id)
         if original is None:
             continue
-        comparison = _compared(copy.match_text, copy.title, original.text, original.title)
+        comparison = _compared(copy.match_text, copy_digest, copy.title, original.text, original.title)
         by_claim = article_id in named or same_site(copy.claimed_host, original.site)
         candidates.append(Candidate(article_id, original.site, original.title, comparison, by_claim,
                                     is_match(comparison, strong_evidence=by_claim)))
@@ -219,10 +220,12 @@ times against about five candidates. Kept by digests of the texts, a few hundred
 _comparisons: BoundedMemo[tuple[bytes, str | None, bytes, str | None], Comparison] = BoundedMemo(_COMPARISONS)
 
 
-def _compared(copy_text: str, copy_title: str | None, original_text: str, original_title: str | None) -> Comparison:
-    """`compare` of two texts (a pure function), remembered by their digests."""
+def _compared(copy_text: str, copy_digest: bytes, copy_title: str | None, original_text: str,
+              original_title: str | None) -> Comparison:
+    """`compare` of two texts (a pure function), remembered by their digests (`copy_digest` is
+    the copy text's, computed once for all its candidates)."""
     return _comparisons.get(
-        (_digest(copy_text), copy_title, _digest(original_text), original_title),
+        (copy_digest, copy_title, _digest(original_text), original_title),
         lambda: compare(split_paragraphs(copy_text), split_paragraphs(original_text), copy_title=copy_title,
                         original_title=original_title),
     )
